@@ -1,0 +1,57 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { CdsEvents } from './observability/events.js';
+import { createEngine, type CdsEngine } from './clinical/engine.js';
+import { loadServiceDefinitions } from './cds-hooks/services.js';
+import './plugins/decorations.js';
+import corsPlugin from './plugins/cors.js';
+import errorsPlugin from './plugins/errors.js';
+import requestLogPlugin from './plugins/request-log.js';
+import healthPlugin from './plugins/health.js';
+import securityPlugin from './plugins/security.js';
+import discoveryRoutes from './cds-hooks/routes/discovery.js';
+import invokeRoutes from './cds-hooks/routes/invoke.js';
+import feedbackRoutes from './cds-hooks/routes/feedback.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Source of "now" for the rules (default: the system clock). */
+  clock?: Clock;
+  /** The clinical engine (default: built from the configuration and the content in cards/ and valuesets/). */
+  engine?: CdsEngine;
+}
+
+/**
+ * The service as a Fastify plugin: external concerns first (errors, logging, CORS, health, security), then the
+ * CDS Hooks routes. `server.ts` wraps it with process concerns; tests register it and call `inject()`.
+ */
+const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
+  const { config } = options;
+  fastify.decorate('config', config);
+  fastify.decorate('clock', options.clock ?? systemClock);
+  fastify.decorate('cdsEvents', new CdsEvents());
+
+  // application/fhir+json bodies are JSON too.
+  fastify.addContentTypeParser(
+    ['application/fhir+json', 'application/json+fhir'],
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
+
+  await fastify.register(errorsPlugin);
+  await fastify.register(requestLogPlugin);
+  await fastify.register(corsPlugin);
+  await fastify.register(healthPlugin);
+  await fastify.register(securityPlugin);
+
+  const services = loadServiceDefinitions();
+  const engine = options.engine ?? createEngine(config.clinical);
+
+  await fastify.register(discoveryRoutes, { services });
+  await fastify.register(invokeRoutes, { services, engine });
+  await fastify.register(feedbackRoutes, { services });
+};
+
+export default fp(app, { name: 'cds-app' });

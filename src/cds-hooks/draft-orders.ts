@@ -1,0 +1,20 @@
+import { isResource } from './fhir-client.js';
+import type { FhirResource } from './types.js';
+
+/**
+ * The resources in `context.draftOrders`. A Bundle is read with or without `type` and `fullUrl` (the sandbox and
+ * cds-hooks.org examples omit both); a single resource instead of a Bundle is accepted as one draft order.
+ * Entries without a resource are skipped. DSTU2/STU3 resource types are passed through for the clinical layer,
+ * which reads the fields it needs or ignores them.
+ */
+export function draftOrderResources(draftOrders: unknown): FhirResource[] {
+  if (!isResource(draftOrders)) return [];
+  if (draftOrders.resourceType !== 'Bundle') return [draftOrders];
+  if (!Array.isArray(draftOrders.entry)) return [];
+  const out: FhirResource[] = [];
+  for (const entry of draftOrders.entry as unknown[]) {
+    const resource = (entry as { resource?: unknown } | null)?.resource;
+    if (isResource(resource)) out.push(resource);
+  }
+  return out;
+}

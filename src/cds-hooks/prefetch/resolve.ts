@@ -1,0 +1,170 @@
+import { HttpProblem } from '../../errors.js';
+import { FhirClient, FhirFetchError, isResource } from '../fhir-client.js';
+import type { FhirResource } from '../types.js';
+import { expandTemplate } from './templates.js';
+
+/**
+ * Prefetch resolution, key by key (CDS Hooks 2.0 §Prefetch):
+ * - a resource or a searchset Bundle is used (a Bundle with a `next` link is completed from fhirServer);
+ * - `null` means "the EHR has no data" → an empty result, nothing fetched;
+ * - a missing key, an OperationOutcome, or a value that is not a FHIR resource means "not provided" → fetched
+ *   from fhirServer; every such key is fetched in parallel under one deadline;
+ * - anything that cannot be had (no fhirServer, FHIR error, timeout) → 412 naming the keys.
+ */
+
+export type KeySource = 'prefetch' | 'null' | 'fetched';
+
+export interface ResolvedPrefetch {
+  resources: FhirResource[];
+  sources: Record<string, KeySource>;
+}
+
+export interface FetchObserver {
+  (event: { key: string; durationMs: number; outcome: 'ok' | FhirFetchError['reason']; status?: number }): void;
+}
+
+export interface ResolveInput {
+  templates: Record<string, string>;
+  prefetch: Record<string, unknown> | null | undefined;
+  context: Record<string, unknown>;
+  fhirServer?: string;
+  accessToken?: string;
+}
+
+export interface ResolveOptions {
+  client: FhirClient;
+  deadlineMs: number;
+  onFetch?: FetchObserver;
+  /** Called before any outbound call: may refuse the fhirServer (trust and SSRF policy). */
+  checkFhirServer?: (fhirServer: URL) => void | Promise<void>;
+}
+
+type KeyPlan =
+  | { key: string; kind: 'given'; resources: FhirResource[]; next?: string }
+  | { key: string; kind: 'null' }
+  | { key: string; kind: 'fetch'; why: 'missing' | 'operation-outcome' | 'not-a-resource' };
+
+function planKey(key: string, value: unknown, provided: boolean): KeyPlan {
+  if (!provided) return { key, kind: 'fetch', why: 'missing' };
+  if (value === null) return { key, kind: 'null' };
+  // Pre-1.0 clients wrapped values as {response, resource}: unwrap when the meaning is clear.
+  if (isWrapped(value)) value = value.resource;
+  if (!isResource(value)) return { key, kind: 'fetch', why: 'not-a-resource' };
+  if (value.resourceType === 'OperationOutcome') return { key, kind: 'fetch', why: 'operation-outcome' };
+  if (value.resourceType !== 'Bundle') return { key, kind: 'given', resources: [value] };
+  const resources = bundleResources(value);
+  const next = Array.isArray(value.link)
+    ? (value.link as { relation?: unknown; url?: unknown }[]).find((l) => l?.relation === 'next')?.url
+    : undefined;
+  return { key, kind: 'given', resources, ...(typeof next === 'string' ? { next } : {}) };
+}
+
+function isWrapped(value: unknown): value is { resource: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !('resourceType' in value) &&
+    'resource' in value &&
+    isResource((value as { resource: unknown }).resource)
+  );
+}
+
+export function bundleResources(bundle: FhirResource): FhirResource[] {
+  const out: FhirResource[] = [];
+  if (!Array.isArray(bundle.entry)) return out;
+  for (const entry of bundle.entry as unknown[]) {
+    const resource = (entry as { resource?: unknown } | null)?.resource;
+    if (isResource(resource) && resource.resourceType !== 'OperationOutcome') out.push(resource);
+  }
+  return out;
+}
+
+export async function resolvePrefetch(input: ResolveInput, options: ResolveOptions): Promise<ResolvedPrefetch> {
+  const given = input.prefetch ?? {};
+  const plans = Object.keys(input.templates).map((key) => planKey(key, given[key], Object.hasOwn(given, key)));
+  const needsServer = plans.filter((p) => p.kind === 'fetch' || (p.kind === 'given' && p.next));
+
+  const sources: Record<string, KeySource> = {};
+  const resources: FhirResource[] = [];
+  for (const p of plans) {
+    if (p.kind === 'null') sources[p.key] = 'null';
+    if (p.kind === 'given' && !p.next) {
+      sources[p.key] = 'prefetch';
+      resources.push(...p.resources);
+    }
+  }
+  if (needsServer.length === 0) return { resources: dedupe(resources), sources };
+
+  const keys = needsServer.map((p) => p.key);
+  if (!input.fhirServer) {
+    throw new HttpProblem(412, `Prefetch data missing for ${keys.join(', ')} and no fhirServer to fetch it from`, {
+      details: { missingPrefetch: keys },
+    });
+  }
+  const base = new URL(input.fhirServer);
+  await options.checkFhirServer?.(base);
+
+  const signal = AbortSignal.timeout(options.deadlineMs);
+  const ctx = { base, signal, ...(input.accessToken ? { accessToken: input.accessToken } : {}) };
+  const results = await Promise.allSettled(
+    needsServer.map(async (p) => {
+      const started = performance.now();
+      try {
+        let fetched: FhirResource[];
+        if (p.kind === 'given') {
+          // Complete a paginated prefetch Bundle from its next link (same origin only).
+          fetched = [...p.resources, ...(await options.client.query(p.next!, ctx))];
+        } else {
+          const query = expandTemplate(input.templates[p.key]!, { context: input.context });
+          if (query === undefined) throw new FhirFetchError('invalid-response', 'template token has no value');
+          fetched = await options.client.query(query, ctx);
+        }
+        options.onFetch?.({ key: p.key, durationMs: performance.now() - started, outcome: 'ok' });
+        return fetched;
+      } catch (err) {
+        const e = err instanceof FhirFetchError ? err : new FhirFetchError('network', 'FHIR fetch failed');
+        options.onFetch?.({
+          key: p.key,
+          durationMs: performance.now() - started,
+          outcome: e.reason,
+          ...(e.status ? { status: e.status } : {}),
+        });
+        throw e;
+      }
+    }),
+  );
+
+  const failures: Record<string, string> = {};
+  results.forEach((r, i) => {
+    const key = keys[i]!;
+    if (r.status === 'fulfilled') {
+      sources[key] = 'fetched';
+      resources.push(...r.value);
+    } else {
+      const e = r.reason as FhirFetchError;
+      failures[key] = e.reason === 'http-status' && e.status ? `http-${e.status}` : e.reason;
+    }
+  });
+  if (Object.keys(failures).length > 0) {
+    const list = Object.entries(failures)
+      .map(([k, why]) => `${k} (${why})`)
+      .join(', ');
+    throw new HttpProblem(412, `Could not obtain required FHIR data: ${list}`, { details: { failedPrefetch: failures } });
+  }
+  return { resources: dedupe(resources), sources };
+}
+
+/** The same resource may arrive under several keys (or pages): keep one copy per type/id. */
+function dedupe(resources: FhirResource[]): FhirResource[] {
+  const seen = new Set<string>();
+  const out: FhirResource[] = [];
+  for (const r of resources) {
+    if (typeof r.id === 'string') {
+      const k = `${r.resourceType}/${r.id}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
+    out.push(r);
+  }
+  return out;
+}

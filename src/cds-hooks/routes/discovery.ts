@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { discoveryResponseJsonSchema, errorJsonSchema } from '../schemas/response.js';
+import { discoveryDocument, type ServiceDefinition } from '../services.js';
+
+/** `GET /cds-services`: the discovery document, built once from `hooks/`. */
+const discoveryRoutes: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (app, { services }) => {
+  const document = discoveryDocument(services);
+  app.get(
+    '/cds-services',
+    {
+      schema: {
+        summary: 'CDS Hooks discovery',
+        tags: ['cds-hooks'],
+        response: { 200: discoveryResponseJsonSchema, '4xx': errorJsonSchema },
+      },
+    },
+    async () => document,
+  );
+};
+
+export default discoveryRoutes;

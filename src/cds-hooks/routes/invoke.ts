@@ -1,0 +1,124 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { HttpProblem } from '../../errors.js';
+import type { CdsEngine } from '../../clinical/engine.js';
+import { draftOrderResources } from '../draft-orders.js';
+import { FhirClient } from '../fhir-client.js';
+import { resolvePrefetch } from '../prefetch/resolve.js';
+import { describeZodError, hookRequestSchemas, type HookRequest } from '../schemas/request.js';
+import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../schemas/response.js';
+import type { ServiceDefinition } from '../services.js';
+
+/**
+ * `POST /cds-services/{id}`: validate → resolve prefetch → evaluate the rules → respond. The handler only wires
+ * the steps together; each step lives in its own module.
+ */
+const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (
+  app,
+  { services, engine },
+) => {
+  const byId = new Map(services.map((s) => [s.id, s]));
+  const policy = app.fhirServerPolicy;
+  const client = new FhirClient({
+    maxPages: app.config.fhir.maxPages,
+    maxResponseBytes: app.config.fhir.maxResponseBytes,
+    ...(policy.dispatcher ? { dispatcher: policy.dispatcher } : {}),
+    ...(policy.checkUrl ? { checkUrl: (url: URL) => policy.checkUrl!(url) } : {}),
+  });
+  // Outside production every response is checked against the CDS Hooks 2.0 schema before it is sent.
+  const selfCheck = !app.config.isProduction;
+
+  app.post<{ Params: { id: string } }>(
+    '/cds-services/:id',
+    {
+      schema: {
+        summary: 'Invoke a CDS service',
+        tags: ['cds-hooks'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        body: { type: 'object', additionalProperties: true, description: 'CDS Hooks 2.0 request' },
+        response: { 200: cdsResponseJsonSchema, '4xx': errorJsonSchema, '5xx': errorJsonSchema },
+      },
+      // Validation is done with zod below, which names the offending field in its message.
+      validatorCompiler: () => () => true,
+    },
+    async (request) => {
+      const started = performance.now();
+      const service = byId.get(request.params.id);
+      if (!service) throw new HttpProblem(404, `Unknown CDS service "${request.params.id.slice(0, 64)}"`);
+      request.logFields.serviceId = service.id;
+
+      const parsed = hookRequestSchemas[service.hook].safeParse(request.body);
+      if (!parsed.success) {
+        const { message, expression } = describeZodError(parsed.error);
+        throw new HttpProblem(400, message, { expression });
+      }
+      const body = parsed.data as HookRequest;
+      request.logFields.hookInstance = body.hookInstance;
+
+      let resolved;
+      try {
+        resolved = await resolvePrefetch(
+          {
+            templates: service.prefetch,
+            prefetch: body.prefetch,
+            context: body.context,
+            ...(body.fhirServer ? { fhirServer: body.fhirServer } : {}),
+            ...(body.fhirAuthorization ? { accessToken: body.fhirAuthorization.access_token } : {}),
+          },
+          {
+            client,
+            deadlineMs: app.config.fhir.deadlineMs,
+            onFetch: (e) => app.cdsEvents.emit('fhir.fetch', e),
+            checkFhirServer: (url) => policy.check(url, request.caller),
+          },
+        );
+      } catch (err) {
+        app.cdsEvents.emit('hook.failed', {
+          serviceId: service.id,
+          hook: service.hook,
+          statusCode: err instanceof HttpProblem ? err.statusCode : 500,
+          durationMs: performance.now() - started,
+        });
+        throw err;
+      }
+      const fetchedKeys = Object.entries(resolved.sources)
+        .filter(([, s]) => s === 'fetched')
+        .map(([k]) => k);
+      if (fetchedKeys.length > 0) request.logFields.fetchedKeys = fetchedKeys;
+
+      const cards = engine.evaluate({
+        serviceId: service.id,
+        hook: service.hook,
+        patientId: body.context.patientId,
+        resources: resolved.resources,
+        draftOrders: draftOrderResources(body.context.draftOrders),
+        ...(body.context.selections ? { selections: body.context.selections } : {}),
+        now: app.clock(),
+      });
+      const response = { cards };
+      if (selfCheck) {
+        const check = cdsResponseSchema.safeParse(response);
+        if (!check.success) {
+          request.log.error({ issues: describeZodError(check.error).message }, 'response fails CDS Hooks schema');
+          throw new Error('response failed the CDS Hooks 2.0 schema');
+        }
+      }
+      request.logFields.cards = cards.length;
+      app.cdsEvents.emit('hook.completed', {
+        serviceId: service.id,
+        hook: service.hook,
+        hookInstance: body.hookInstance,
+        statusCode: 200,
+        durationMs: performance.now() - started,
+        cards,
+        prefetchSources: resolved.sources,
+        patientId: body.context.patientId,
+        contentVersion: engine.contentVersion,
+        ...(request.caller?.issuer ? { issuer: request.caller.issuer } : {}),
+        ...(request.caller?.tenant ? { tenant: request.caller.tenant } : {}),
+      });
+      return response;
+    },
+  );
+};
+
+export default invokeRoutes;

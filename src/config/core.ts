@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { envBool, envInt, envList, parseSection, type Env } from './env.js';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: envInt(3000, 0, 65535),
+  HOST: z.string().min(1).optional().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((v) => (v ?? '').replace(/\/+$/, '') || undefined),
+  BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 50 * 1_048_576),
+  CORS_ORIGINS: envList(),
+  FHIR_FETCH_DEADLINE_MS: envInt(2000, 50, 60_000),
+  FHIR_MAX_PAGES: envInt(10, 1, 1000),
+  FHIR_MAX_RESPONSE_BYTES: envInt(10 * 1_048_576, 1024, 500 * 1_048_576),
+  ORDER_HOOK_STATUS_CARDS: z.enum(['always', 'osteoporosis-orders']).optional().default('always'),
+  PRETTY_LOGS: envBool(false),
+});
+
+export type CoreConfig = ReturnType<typeof parseCoreConfig>;
+
+export function parseCoreConfig(env: Env) {
+  const raw = parseSection(schema, env);
+  return {
+    nodeEnv: raw.NODE_ENV,
+    isProduction: raw.NODE_ENV === 'production',
+    port: raw.PORT,
+    host: raw.HOST,
+    logLevel: raw.LOG_LEVEL,
+    prettyLogs: raw.PRETTY_LOGS,
+    /** The base URL clients call (no trailing slash); when unset it is derived from each request's Host. */
+    publicBaseUrl: raw.PUBLIC_BASE_URL,
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    /** Empty list = any origin (`*`): CDS clients such as the sandbox send no credentials. */
+    corsOrigins: raw.CORS_ORIGINS,
+    fhir: {
+      deadlineMs: raw.FHIR_FETCH_DEADLINE_MS,
+      maxPages: raw.FHIR_MAX_PAGES,
+      maxResponseBytes: raw.FHIR_MAX_RESPONSE_BYTES,
+    },
+    orderHookStatusCards: raw.ORDER_HOOK_STATUS_CARDS,
+  };
+}
