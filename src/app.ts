@@ -11,6 +11,11 @@ import errorsPlugin from './plugins/errors.js';
 import requestLogPlugin from './plugins/request-log.js';
 import healthPlugin from './plugins/health.js';
 import securityPlugin from './plugins/security.js';
+import metricsPlugin from './plugins/metrics.js';
+import loadSheddingPlugin from './plugins/load-shedding.js';
+import openapiPlugin from './plugins/openapi.js';
+import feedbackStorePlugin from './plugins/feedback-store.js';
+import previewPlugin from './plugins/preview.js';
 import discoveryRoutes from './cds-hooks/routes/discovery.js';
 import invokeRoutes from './cds-hooks/routes/invoke.js';
 import feedbackRoutes from './cds-hooks/routes/feedback.js';
@@ -43,11 +48,17 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(errorsPlugin);
   await fastify.register(requestLogPlugin);
   await fastify.register(corsPlugin);
+  await fastify.register(openapiPlugin);
   await fastify.register(healthPlugin);
+  await fastify.register(metricsPlugin);
+  await fastify.register(loadSheddingPlugin);
   await fastify.register(securityPlugin);
 
   const services = loadServiceDefinitions();
   const engine = options.engine ?? createEngine(config.clinical);
+
+  await fastify.register(feedbackStorePlugin, { engine });
+  await fastify.register(previewPlugin, { services, engine });
 
   await fastify.register(discoveryRoutes, { services });
   await fastify.register(invokeRoutes, { services, engine });

@@ -25,6 +25,8 @@ export interface CdsEventMap {
   'fhir.fetch': { key: string; durationMs: number; outcome: string; status?: number };
   'feedback.received': { serviceId: string; items: FeedbackItem[]; issuer?: string; tenant?: string };
   'auth.failed': { reason: string };
+  /** Card-log / feedback store writes, reported in batches (outcome `dropped` = lost, e.g. database down). */
+  'store.write': { kind: 'card' | 'feedback'; outcome: 'ok' | 'retrying' | 'dropped'; count: number };
 }
 
 type Listener<K extends keyof CdsEventMap> = (event: CdsEventMap[K]) => void;

@@ -1,0 +1,100 @@
+import type { Indicator } from '../cds-hooks/types.js';
+
+/**
+ * The contract between the rules (src/clinical/rules) and the card renderer (src/cards): a rule produces
+ * Findings; the renderer turns each Finding into one CDS card using the content file cards/<id>.json.
+ *
+ * Dates in facts are ISO calendar dates (YYYY-MM-DD). Numbers are already rounded for display. A card template
+ * may use only the facts listed for its id here (plus the common ones), so both sides can be checked.
+ */
+
+/** The card catalogue of knowledge.md R16: exactly these 23 ids, used verbatim as source.topic.code. */
+export const CATALOGUE_IDS = [
+  'DMAB-OVERDUE',
+  'DMAB-LAPSE',
+  'DMAB-LONG-GAP',
+  'DMAB-PLANNED-STOP',
+  'DMAB-TRANSITION-MONITOR',
+  'DMAB-ORALBP-AFTER-LONG',
+  'DMAB-DATA',
+  'VFX-RECENT',
+  'VFX-IMMINENT',
+  'RVFX-SUSPECTED',
+  'ORDER-AUGMENT-RVFX',
+  'ORDER-ROMO-CV',
+  'ORDER-ROMO-CV-OLD',
+  'ORDER-ROMO-12',
+  'ORDER-PTH-AFTER-DMAB',
+  'ORDER-PTH-24MO',
+  'ORDER-ZOL-RENAL',
+  'ORDER-DMAB-CA',
+  'ORDER-DMAB-CKD',
+  'ORDER-LABS',
+  'GIOP',
+  'IMMUNOSUPP-DMAB',
+  'ONC-DMAB-STOP',
+] as const;
+
+export type CatalogueId = (typeof CATALOGUE_IDS)[number];
+
+/** One piece of evidence behind a finding: which record, which date, in words a clinician reads. */
+export interface Evidence {
+  /** `Type/id` of the FHIR resource (when it has an id). */
+  reference?: string;
+  resourceType: string;
+  /** The clinically relevant date of this record (dose date, onset, result date), YYYY-MM-DD. */
+  date?: string;
+  /** e.g. "Prolia 60 mg SC administered", "Vertebral fracture L1 (M80.08XA)", "eGFR 28 mL/min/1.73m2". */
+  description: string;
+  /** True when this record was recognised by free text only (no coded match): the card asks to verify coding. */
+  matchedByText?: boolean;
+}
+
+/** Facts every finding may carry. */
+export interface CommonFacts {
+  /** The evaluation date (the injected clock), YYYY-MM-DD. */
+  today: string;
+}
+
+/** Facts per catalogue id: what the card templates may interpolate as {{name}}. Optional facts may be absent. */
+export interface FactsById {
+  'DMAB-OVERDUE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; nonMitigatingTherapy?: string };
+  'DMAB-LAPSE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; escalatedForPriorFracture?: boolean; priorFractureDate?: string; nonMitigatingTherapy?: string };
+  'DMAB-LONG-GAP': { lastDoseDate: string; monthsSinceLastDose: number };
+  'DMAB-PLANNED-STOP': { lastDoseDate: string; stopDate?: string; followOnDueDate: string };
+  'DMAB-TRANSITION-MONITOR': { lastDoseDate: string; therapy: string; therapyDate: string; ctx3moDate?: string; ctx6moDate?: string; ctxOnFile?: string; timingNote?: string; ctxElevated?: boolean };
+  'DMAB-ORALBP-AFTER-LONG': { lastDoseDate: string; denosumabDoseCount: number; denosumabYears: number; oralBisphosphonate: string; oralBisphosphonateStart: string };
+  'DMAB-DATA': { reason: 'no-dose-date' | 'order-only' | 'regimen-unknown' | 'future-date'; documentedDate?: string };
+  'VFX-RECENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
+  'VFX-IMMINENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
+  'RVFX-SUSPECTED': { lastDoseDate: string; monthsSinceLastDose: number; fractureCount: number; firstFractureDate: string; fractureSummary: string; multiple: boolean; romosozumabOnly?: boolean };
+  'ORDER-AUGMENT-RVFX': { orderName: string; lastDoseDate: string; fractureCount: number; fractureSummary: string };
+  'ORDER-ROMO-CV': { orderName: string; eventType: string; eventDate: string; monthsSinceEvent: number };
+  'ORDER-ROMO-CV-OLD': { orderName: string; eventType: string; eventDate?: string; monthsSinceEvent?: number };
+  'ORDER-ROMO-12': { orderName: string; priorDoseCount: number; firstDoseDate?: string };
+  'ORDER-PTH-AFTER-DMAB': { orderName: string; lastDoseDate: string; monthsSinceLastDose: number; withRebound: boolean };
+  'ORDER-PTH-24MO': { orderName: string; cumulativeMonths: number; firstDoseDate: string };
+  'ORDER-ZOL-RENAL': { orderName: string; measure: 'CrCl' | 'eGFR' | 'calcium'; value: number; unit: string; resultDate: string; crclNote?: string };
+  'ORDER-DMAB-CA': { orderName: string; calcium: number; unit: string; resultDate: string; lowLimit: string };
+  'ORDER-DMAB-CKD': { orderName: string; egfr: number; resultDate: string };
+  'ORDER-LABS': { orderName: string; missingLabs: string; windowMonths: number };
+  'GIOP': { glucocorticoid: string; prednisoneEquivalentMgPerDay: number; since: string; days: number };
+  'IMMUNOSUPP-DMAB': { orderName: string; immunosuppressants?: string; transplant?: string };
+  'ONC-DMAB-STOP': { lastDoseDate: string; monthsSinceLastDose: number };
+}
+
+export type Finding = {
+  [K in CatalogueId]: {
+    id: K;
+    /** Final indicator after escalation and the text-match cap (decision 5). */
+    indicator: Indicator;
+    facts: FactsById[K] & CommonFacts;
+    evidence: Evidence[];
+    /** True when the finding rests on a record matched by free text only (card says: verify the coding). */
+    matchedByTextOnly?: boolean;
+    /** Order cards: the draft order this card is about (`Type/id`), used for a `delete` suggestion. */
+    draftOrderRef?: string;
+    /** Extra sentences for the detail (e.g. "Raloxifene found: not considered mitigating"). */
+    notes?: string[];
+  };
+}[CatalogueId];
