@@ -3,6 +3,7 @@ import { parseClinicalConfig } from './clinical.js';
 import { parseSecurityConfig } from './security.js';
 import { parseOpsConfig } from './ops.js';
 import { parseStoreConfig } from './store.js';
+import { parsePreviewConfig } from './preview.js';
 import type { Env } from './env.js';
 
 export { ConfigError } from './env.js';
@@ -19,6 +20,7 @@ export function loadConfig(env: Env = process.env) {
     security: parseSecurityConfig(env, core),
     ops: parseOpsConfig(env, core),
     store: parseStoreConfig(env, core),
+    preview: parsePreviewConfig(env, core),
   };
 }
 
