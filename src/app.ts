@@ -38,7 +38,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.decorate('clock', options.clock ?? systemClock);
   fastify.decorate('cdsEvents', new CdsEvents());
 
-  // application/fhir+json bodies are JSON too.
+  // Only JSON is accepted (415 otherwise); application/fhir+json bodies are JSON too.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(
     ['application/fhir+json', 'application/json+fhir'],
     { parseAs: 'string' },

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, HttpProblem } from '../errors.js';
 
 /**
@@ -27,7 +27,7 @@ export default fp(
       for (const m of [route.method].flat()) known.methods.add(m);
     });
 
-    app.setNotFoundHandler((request, reply) => {
+    const notFound = (request: FastifyRequest, reply: FastifyReply) => {
       const path = request.url.split('?')[0] ?? '';
       const known = routes.find((r) => r.pattern.test(path));
       if (known && !known.methods.has(request.method)) {
@@ -38,9 +38,12 @@ export default fp(
           .send(errorBody(405, `Method ${request.method} is not allowed here; use ${allow}`));
       }
       return reply.code(404).send(errorBody(404, `No route ${request.method} ${truncate(path, 200)}`));
-    });
+    };
+    app.setNotFoundHandler(notFound);
 
     app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+      // A body-parsing error on an unknown route or method: the route problem is the one to report.
+      if (request.routeOptions.url === undefined && !(error instanceof HttpProblem)) return notFound(request, reply);
       if (error instanceof HttpProblem) {
         if (error.options.headers) reply.headers(error.options.headers);
         return reply.code(error.statusCode).send(

@@ -8,7 +8,8 @@ export const TEST_NOW = '2025-06-15T12:00:00Z';
 
 /** Configuration from a test environment (defaults plus overrides), never from the developer's shell. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  // The FHIR stand-in listens on loopback, which the outbound SSRF guard refuses unless allowed.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', FHIR_ALLOW_PRIVATE_NETWORK: 'true', ...env });
 }
 
 /**
@@ -16,12 +17,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * The clock is frozen at TEST_NOW unless a clock is given.
  */
 export async function buildTestApp(
-  options: { env?: Record<string, string>; logger?: unknown } & Partial<Omit<AppOptions, 'config'>> = {},
+  options: {
+    env?: Record<string, string>;
+    /** Capture the service's log lines (pino JSON) in this stream, at the configured LOG_LEVEL. */
+    logStream?: { write(line: string): void };
+  } & Partial<Omit<AppOptions, 'config'>> = {},
 ): Promise<FastifyInstance> {
   const config = testConfig(options.env);
-  const server = Fastify(
-    serverOptions(config, options.logger ? ({ logger: options.logger } as Record<string, unknown>) : {}),
-  );
+  const fastifyOptions = serverOptions(config);
+  if (options.logStream) {
+    fastifyOptions.logger = { ...(fastifyOptions.logger as object), stream: options.logStream };
+  }
+  const server = Fastify(fastifyOptions);
   await server.register(app, {
     config,
     clock: options.clock ?? fixedClock(TEST_NOW),

@@ -26,7 +26,11 @@ export interface FhirStandIn {
   failures: Map<string, number>;
   /** Per resource type: redirect searches to this absolute URL. */
   redirects: Map<string, string>;
+  /** Highest number of requests in flight at once since the last reset (proves parallel fetching). */
+  maxInFlight(): number;
+  resetInFlight(): void;
   setLatency(ms: number): void;
+  setPageSize(n: number): void;
   setResources(resources: FhirResource[]): void;
   close(): Promise<void>;
 }
@@ -34,7 +38,9 @@ export interface FhirStandIn {
 export async function startFhirStandIn(options: StandInOptions = {}): Promise<FhirStandIn> {
   let resources = options.resources ?? [];
   let latencyMs = options.latencyMs ?? 0;
-  const pageSize = options.pageSize ?? 50;
+  let pageSize = options.pageSize ?? 50;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const seen: SeenRequest[] = [];
   const failures = new Map<string, number>();
   const redirects = new Map<string, string>();
@@ -46,7 +52,11 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
       url: request.url,
       ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
     });
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+  });
+  server.addHook('onResponse', async () => {
+    inFlight--;
   });
 
   const patientOf = (r: FhirResource): string | undefined => {
@@ -114,7 +124,10 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
     seen,
     failures,
     redirects,
+    maxInFlight: () => maxInFlight,
+    resetInFlight: () => (maxInFlight = 0),
     setLatency: (ms) => (latencyMs = ms),
+    setPageSize: (n) => (pageSize = n),
     setResources: (r) => (resources = r),
     close: () => server.close(),
   };
