@@ -27,15 +27,23 @@ export const redactPaths = [
   '*.token',
 ];
 
-/** Fastify server options shared by `server.ts` and the tests: limits, timeouts, logger, request ids. */
+/**
+ * Fastify server options shared by `server.ts` and the tests: limits, timeouts, logger, request ids.
+ * (The headers timeout is a Node server property that Fastify does not take here: `server.ts` sets it.)
+ */
 export function serverOptions(config: Config, overrides: FastifyServerOptions = {}): FastifyServerOptions {
+  const timeouts = config.ops.timeouts;
   return {
     bodyLimit: config.bodyLimitBytes,
-    // An EHR waits for us: a request that takes longer than this is dropped rather than left hanging.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    // An EHR waits for us: a request whose body has not arrived within this time is dropped, not left hanging.
+    requestTimeout: timeouts.requestMs,
     // Above common load-balancer idle timeouts (AWS ALB 60 s) so the balancer closes idle connections first.
-    keepAliveTimeout: 72_000,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // The socket inactivity timeout must not cut idle keep-alive connections before keepAliveTimeout does.
+    connectionTimeout: timeouts.keepAliveMs + 5_000,
+    // On close: idle keep-alive sockets are closed at once; requests arriving on busy ones get 503 + close.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,

@@ -1,9 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
+import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config/index.js';
 import app from './app.js';
 import { serverOptions } from './server-options.js';
 
-/** Process concerns only: configuration, the listening server, and shutdown. */
+/**
+ * Process concerns only: configuration, the listening server, and graceful shutdown.
+ *
+ * On SIGTERM/SIGINT: /readyz turns 503, then (after SHUTDOWN_DRAIN_DELAY_MS, for load balancers to notice) the
+ * listener closes, in-flight requests finish, onClose hooks close the stores, and the process exits 0. If that
+ * takes longer than SHUTDOWN_TIMEOUT_MS, or a second signal arrives, it exits 1 at once.
+ */
 async function main() {
   let config;
   try {
@@ -16,23 +24,29 @@ async function main() {
     throw err;
   }
   const server = Fastify(serverOptions(config));
+  // Slow-header (slowloris) clients are cut off well before the request timeout; Fastify has no option for it.
+  server.server.headersTimeout = config.ops.timeouts.headersMs;
+
+  const { timeoutMs, drainDelayMs } = config.ops.shutdown;
+  closeWithGrace(
+    {
+      delay: timeoutMs,
+      logger: false,
+      onSecondSignal: (signal) => server.log.warn({ signal }, 'second signal: exiting now'),
+      onTimeout: (delay) => server.log.error({ timeoutMs: delay }, 'shutdown deadline passed: exiting now'),
+    },
+    async ({ signal, err }) => {
+      if (err) server.log.error({ err }, 'fatal error: shutting down');
+      else server.log.info({ signal }, 'shutting down');
+      // A signal during start-up can arrive before the health plugin has decorated the server.
+      if (server.hasDecorator('readiness')) server.readiness.shuttingDown = true;
+      if (drainDelayMs > 0) await sleep(drainDelayMs);
+      await server.close();
+      server.log.info('shutdown complete');
+    },
+  );
+
   await server.register(app, { config });
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) {
-      server.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    closing = true;
-    server.readiness.shuttingDown = true;
-    server.log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-
   await server.listen({ port: config.port, host: config.host });
 }
 

@@ -1,7 +1,64 @@
-import type { Env } from './env.js';
+import { getHeapStatistics } from 'node:v8';
+import { z } from 'zod';
+import { envBool, envInt, parseSection, type Env } from './env.js';
 import type { CoreConfig } from './core.js';
 
-/** Operations: metrics, shutdown, load shedding. Filled in by the operations work. */
-export function parseOpsConfig(_env: Env, _core: CoreConfig) {
-  return {};
+const MINUTE = 60_000;
+
+const schema = z
+  .object({
+    METRICS_ENABLED: envBool(true),
+    // A token shorter than 16 characters is too easy to guess to be worth having.
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Docker sends SIGKILL 10 s after SIGTERM by default: finish (or give up) before that.
+    SHUTDOWN_TIMEOUT_MS: envInt(8_000, 100, 10 * MINUTE),
+    SHUTDOWN_DRAIN_DELAY_MS: envInt(0, 0, 5 * MINUTE),
+    REQUEST_TIMEOUT_MS: envInt(30_000, 1_000, 10 * MINUTE),
+    HEADERS_TIMEOUT_MS: envInt(10_000, 1_000, 10 * MINUTE),
+    KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 1_000, 30 * MINUTE),
+    LOAD_SHEDDING_ENABLED: envBool(true),
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: envInt(1_000, 0, MINUTE),
+    PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).optional().default(0),
+    PRESSURE_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).optional(),
+    PRESSURE_MAX_RSS_BYTES: envInt(0, 0),
+    PRESSURE_SAMPLE_INTERVAL_MS: envInt(1_000, 10, MINUTE),
+    PRESSURE_RETRY_AFTER_S: envInt(10, 1, 3_600),
+    OPENAPI_UI: envBool(true),
+  })
+  .refine((v) => v.SHUTDOWN_DRAIN_DELAY_MS < v.SHUTDOWN_TIMEOUT_MS, {
+    message: 'must be shorter than SHUTDOWN_TIMEOUT_MS',
+    path: ['SHUTDOWN_DRAIN_DELAY_MS'],
+  })
+  .refine((v) => v.HEADERS_TIMEOUT_MS <= v.REQUEST_TIMEOUT_MS, {
+    // Node refuses a headers timeout longer than the request timeout.
+    message: 'must not exceed REQUEST_TIMEOUT_MS',
+    path: ['HEADERS_TIMEOUT_MS'],
+  });
+
+export type OpsConfig = ReturnType<typeof parseOpsConfig>;
+
+/** Operations: metrics, shutdown, server timeouts, load shedding and the OpenAPI UI. */
+export function parseOpsConfig(env: Env, _core: CoreConfig) {
+  const raw = parseSection(schema, env);
+  return {
+    metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
+    shutdown: { timeoutMs: raw.SHUTDOWN_TIMEOUT_MS, drainDelayMs: raw.SHUTDOWN_DRAIN_DELAY_MS },
+    timeouts: {
+      requestMs: raw.REQUEST_TIMEOUT_MS,
+      headersMs: raw.HEADERS_TIMEOUT_MS,
+      keepAliveMs: raw.KEEP_ALIVE_TIMEOUT_MS,
+    },
+    loadShedding: {
+      enabled: raw.LOAD_SHEDDING_ENABLED,
+      maxEventLoopDelayMs: raw.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: raw.PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
+      // Unset: 90 % of the V8 heap limit, which tracks --max-old-space-size and the container's memory.
+      maxHeapUsedBytes:
+        raw.PRESSURE_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+      maxRssBytes: raw.PRESSURE_MAX_RSS_BYTES,
+      sampleIntervalMs: raw.PRESSURE_SAMPLE_INTERVAL_MS,
+      retryAfterSeconds: raw.PRESSURE_RETRY_AFTER_S,
+    },
+    openapiUi: raw.OPENAPI_UI,
+  };
 }

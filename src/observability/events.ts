@@ -27,6 +27,8 @@ export interface CdsEventMap {
   'auth.failed': { reason: string };
   /** Card-log / feedback store writes, reported in batches (outcome `dropped` = lost, e.g. database down). */
   'store.write': { kind: 'card' | 'feedback'; outcome: 'ok' | 'retrying' | 'dropped'; count: number };
+  /** A request answered 503 by load shedding; `reason` names the pressure (e.g. `eventLoopDelay`, `heapUsedBytes`). */
+  'load.shed': { reason: string };
 }
 
 type Listener<K extends keyof CdsEventMap> = (event: CdsEventMap[K]) => void;

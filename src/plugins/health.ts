@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 
 /**
  * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: configuration loaded, rule content
- * compiled, every registered store reachable, and not shutting down). Other plugins add readiness checks.
+ * compiled, every registered store reachable, not overloaded, and not shutting down). Other plugins add
+ * readiness checks. Both are exempt from load shedding: a probe must see the truth, not a shed 503.
  */
 export default fp(
   async (app) => {
@@ -10,29 +11,52 @@ export default fp(
 
     app.get(
       '/healthz',
-      { schema: { hide: true, response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
+      {
+        schema: {
+          summary: 'Liveness: the process answers',
+          tags: ['operations'],
+          response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+        },
+        config: { loadShedding: 'exempt' },
+      },
       async () => ({ status: 'ok' }),
     );
 
-    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-      if (app.readiness.shuttingDown) {
-        return reply.code(503).header('Retry-After', '5').send({ status: 'shutting-down' });
-      }
-      const checks: Record<string, 'ok' | 'failing'> = {};
-      await Promise.all(
-        [...app.readiness.checks].map(async ([name, check]) => {
-          let ok = false;
-          try {
-            ok = await check();
-          } catch {
-            ok = false;
-          }
-          checks[name] = ok ? 'ok' : 'failing';
-        }),
-      );
-      const ready = Object.values(checks).every((c) => c === 'ok');
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
-    });
+    const readinessBody = {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ready', 'not-ready', 'shutting-down'] },
+        checks: { type: 'object', additionalProperties: { type: 'string', enum: ['ok', 'failing'] } },
+      },
+    };
+    const readyzSchema = {
+      summary: 'Readiness: able to serve (checks pass, not overloaded, not shutting down)',
+      tags: ['operations'],
+      response: { 200: readinessBody, 503: readinessBody },
+    };
+    app.get(
+      '/readyz',
+      { schema: readyzSchema, config: { loadShedding: 'exempt' } },
+      async (_request, reply) => {
+        if (app.readiness.shuttingDown) {
+          return reply.code(503).header('Retry-After', '5').send({ status: 'shutting-down' });
+        }
+        const checks: Record<string, 'ok' | 'failing'> = {};
+        await Promise.all(
+          [...app.readiness.checks].map(async ([name, check]) => {
+            let ok = false;
+            try {
+              ok = await check();
+            } catch {
+              ok = false;
+            }
+            checks[name] = ok ? 'ok' : 'failing';
+          }),
+        );
+        const ready = Object.values(checks).every((c) => c === 'ok');
+        return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
+      },
+    );
   },
   { name: 'health' },
 );

@@ -1,4 +1,50 @@
+import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { projectPath } from '../paths.js';
 
-/** OpenAPI document generated from the route schemas (filled in by the operations work). */
-export default fp(async () => undefined, { name: 'openapi' });
+interface PackageInfo {
+  name: string;
+  version: string;
+  description?: string;
+}
+
+/**
+ * The OpenAPI document, generated from the route schemas (this plugin is registered before the routes so it
+ * sees every one of them), served at `GET /openapi.json`; with OPENAPI_UI on, Swagger UI at `/docs`.
+ */
+export default fp(
+  async (app) => {
+    const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as PackageInfo;
+    const { publicBaseUrl } = app.config;
+
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Osteoporosis CDS Hooks service',
+          version: pkg.version,
+          description: `${pkg.description ?? pkg.name}. CDS Hooks 2.0: https://cds-hooks.hl7.org/2.0/`,
+        },
+        ...(publicBaseUrl ? { servers: [{ url: publicBaseUrl }] } : {}),
+        tags: [
+          { name: 'cds-hooks', description: 'CDS Hooks 2.0 discovery, service invocation and feedback' },
+          { name: 'operations', description: 'Health probes and metrics' },
+        ],
+        components: {
+          securitySchemes: { metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' } },
+        },
+      },
+    });
+
+    app.get('/openapi.json', { schema: { hide: true }, config: { loadShedding: 'exempt' } }, async () =>
+      app.swagger(),
+    );
+
+    if (app.config.ops.openapiUi) {
+      await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+    }
+  },
+  { name: 'openapi' },
+);
