@@ -1,0 +1,118 @@
+import type { AnalyticsFacts, TimeWindow } from '../store/types.js';
+
+export interface OverrideReasonCount {
+  code: string | null;
+  system: string | null;
+  count: number;
+}
+
+export interface CardGroupSummary {
+  catalogueId: string | null;
+  indicator: string;
+  shown: number;
+  /** Distinct cards with an "accepted" outcome. */
+  accepted: number;
+  /** Distinct cards with an "overridden" outcome. */
+  overridden: number;
+  /** accepted / shown (ignored cards count as not accepted: clients never report them); null when none shown. */
+  acceptanceRate: number | null;
+  /** Most frequent first; `code: null` = overridden without a coded reason. */
+  overrideReasons: OverrideReasonCount[];
+  /** Median of (outcomeTimestamp − time the card was shown) over all feedback items; null without feedback. */
+  medianSecondsToFeedback: number | null;
+}
+
+export interface CardAnalytics {
+  from: string;
+  to: string;
+  groups: CardGroupSummary[];
+  unattributedFeedback: number;
+}
+
+interface Accumulator {
+  catalogueId: string | null;
+  indicator: string;
+  shown: number;
+  accepted: Set<string>;
+  overridden: Set<string>;
+  reasons: Map<string, OverrideReasonCount>;
+  secondsToFeedback: number[];
+}
+
+/** Per catalogue id and indicator: the figures a CDS governance committee reviews. Pure, the same for both backends. */
+export function summarizeCards(facts: AnalyticsFacts, window: TimeWindow): CardAnalytics {
+  const groups = new Map<string, Accumulator>();
+  const groupFor = (catalogueId: string | null, indicator: string) => {
+    const key = JSON.stringify([catalogueId, indicator]);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        catalogueId,
+        indicator,
+        shown: 0,
+        accepted: new Set(),
+        overridden: new Set(),
+        reasons: new Map(),
+        secondsToFeedback: [],
+      };
+      groups.set(key, group);
+    }
+    return group;
+  };
+
+  for (const row of facts.shown) groupFor(row.catalogueId, row.indicator).shown += row.shown;
+  for (const fact of facts.feedback) {
+    const group = groupFor(fact.catalogueId, fact.indicator);
+    group.secondsToFeedback.push((fact.outcomeAt.getTime() - fact.shownAt.getTime()) / 1000);
+    if (fact.outcome === 'accepted') {
+      group.accepted.add(fact.cardUuid);
+      continue;
+    }
+    group.overridden.add(fact.cardUuid);
+    const reasonKey = JSON.stringify([fact.overrideReasonSystem, fact.overrideReasonCode]);
+    const reason = group.reasons.get(reasonKey) ?? {
+      code: fact.overrideReasonCode,
+      system: fact.overrideReasonSystem,
+      count: 0,
+    };
+    reason.count++;
+    group.reasons.set(reasonKey, reason);
+  }
+
+  const summaries = [...groups.values()].map(
+    (g): CardGroupSummary => ({
+      catalogueId: g.catalogueId,
+      indicator: g.indicator,
+      shown: g.shown,
+      accepted: g.accepted.size,
+      overridden: g.overridden.size,
+      acceptanceRate: g.shown > 0 ? round(g.accepted.size / g.shown, 4) : null,
+      overrideReasons: [...g.reasons.values()].sort(
+        (a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)),
+      ),
+      medianSecondsToFeedback: median(g.secondsToFeedback),
+    }),
+  );
+  summaries.sort(
+    (a, b) => String(a.catalogueId).localeCompare(String(b.catalogueId)) || a.indicator.localeCompare(b.indicator),
+  );
+  return {
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+    groups: summaries,
+    unattributedFeedback: facts.unattributedFeedback,
+  };
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return round(value, 3);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,246 @@
+import pg from 'pg';
+import { migrations } from './migrations.js';
+import type {
+  AnalyticsFacts,
+  CardLogRecord,
+  FeedbackFact,
+  FeedbackRecord,
+  FeedbackStore,
+  PurgeResult,
+  TimeWindow,
+} from './types.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables; created if missing. Validated as a plain identifier by the configuration. */
+  schema: string;
+  /** Reported (never thrown) errors of idle pooled connections, e.g. the server restarting. */
+  onIdleError?: (err: Error) => void;
+}
+
+const CARD_COLUMNS = [
+  'card_uuid',
+  'suggestion_uuids',
+  'service_id',
+  'catalogue_id',
+  'indicator',
+  'content_version',
+  'hook_instance',
+  'issuer',
+  'tenant',
+  'patient_hash',
+  'shown_at',
+] as const;
+
+const FEEDBACK_COLUMNS = [
+  'card_uuid',
+  'outcome',
+  'service_id',
+  'accepted_suggestion_ids',
+  'override_reason_code',
+  'override_reason_system',
+  'user_comment',
+  'outcome_at',
+  'received_at',
+  'issuer',
+  'tenant',
+] as const;
+
+interface FeedbackFactRow {
+  catalogue_id: string | null;
+  indicator: string;
+  card_uuid: string;
+  shown_at: Date;
+  outcome: 'accepted' | 'overridden';
+  override_reason_code: string | null;
+  override_reason_system: string | null;
+  outcome_at: Date;
+}
+
+/** The server backend for production and several replicas: PostgreSQL through a small `pg` pool. */
+export class PostgresFeedbackStore implements FeedbackStore {
+  readonly backend = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+
+  constructor(options: PostgresStoreOptions) {
+    this.schema = `"${options.schema}"`;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: 4,
+      // A database that does not answer must fail the batch quickly so the queue can retry, not hang it.
+      connectionTimeoutMillis: 3000,
+      query_timeout: 10_000,
+      idleTimeoutMillis: 30_000,
+    });
+    this.pool.on('error', (err) => options.onIdleError?.(err));
+  }
+
+  private table(name: 'card_log' | 'card_feedback' | 'schema_migrations'): string {
+    return `${this.schema}.${name}`;
+  }
+
+  async migrate(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Replicas starting together take turns; the lock is released with the transaction.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cds-feedback-migrations:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const { rows } = await client.query<{ version: number }>(
+        `SELECT version FROM ${this.table('schema_migrations')}`,
+      );
+      const applied = new Set(rows.map((r) => r.version));
+      let count = 0;
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.postgres.replaceAll('{schema}', this.schema));
+        await client.query(`INSERT INTO ${this.table('schema_migrations')} (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
+        count++;
+      }
+      await client.query('COMMIT');
+      return count;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async insertCards(records: CardLogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => [
+      r.cardUuid,
+      JSON.stringify(r.suggestionUuids),
+      r.serviceId,
+      r.catalogueId,
+      r.indicator,
+      r.contentVersion,
+      r.hookInstance,
+      r.issuer,
+      r.tenant,
+      r.patientHash,
+      r.shownAt,
+    ]);
+    await this.insertRows(this.table('card_log'), CARD_COLUMNS, rows, '(card_uuid)');
+  }
+
+  async insertFeedback(records: FeedbackRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => [
+      r.cardUuid,
+      r.outcome,
+      r.serviceId,
+      JSON.stringify(r.acceptedSuggestionIds),
+      r.overrideReasonCode,
+      r.overrideReasonSystem,
+      r.userComment,
+      r.outcomeAt,
+      r.receivedAt,
+      r.issuer,
+      r.tenant,
+    ]);
+    await this.insertRows(this.table('card_feedback'), FEEDBACK_COLUMNS, rows, '(card_uuid, outcome)');
+  }
+
+  /** One multi-row INSERT (a single statement is atomic); existing keys are skipped, which makes retries safe. */
+  private async insertRows(
+    table: string,
+    columns: readonly string[],
+    rows: unknown[][],
+    conflictKey: string,
+  ): Promise<void> {
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const placeholders = row.map((value) => {
+        values.push(value);
+        return `$${values.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await this.pool.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ${conflictKey} DO NOTHING`,
+      values,
+    );
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async analyticsFacts(window: TimeWindow): Promise<AnalyticsFacts> {
+    const params = [window.from, window.to];
+    const [shown, feedback, unattributed] = await Promise.all([
+      this.pool.query<{ catalogue_id: string | null; indicator: string; shown: string }>(
+        `SELECT catalogue_id, indicator, COUNT(*) AS shown FROM ${this.table('card_log')}
+         WHERE shown_at >= $1 AND shown_at < $2 GROUP BY catalogue_id, indicator`,
+        params,
+      ),
+      this.pool.query<FeedbackFactRow>(
+        `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
+                f.override_reason_system, f.outcome_at
+         FROM ${this.table('card_feedback')} f JOIN ${this.table('card_log')} c ON c.card_uuid = f.card_uuid
+         WHERE c.shown_at >= $1 AND c.shown_at < $2`,
+        params,
+      ),
+      this.pool.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM ${this.table('card_feedback')} f
+         WHERE f.received_at >= $1 AND f.received_at < $2
+           AND NOT EXISTS (SELECT 1 FROM ${this.table('card_log')} c WHERE c.card_uuid = f.card_uuid)`,
+        params,
+      ),
+    ]);
+    return {
+      shown: shown.rows.map((r) => ({ catalogueId: r.catalogue_id, indicator: r.indicator, shown: Number(r.shown) })),
+      feedback: feedback.rows.map(toFeedbackFact),
+      unattributedFeedback: Number(unattributed.rows[0]?.n ?? 0),
+    };
+  }
+
+  async purgeOlderThan(cutoff: Date): Promise<PurgeResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const cards = await client.query(`DELETE FROM ${this.table('card_log')} WHERE shown_at < $1`, [cutoff]);
+      const feedback = await client.query(`DELETE FROM ${this.table('card_feedback')} WHERE received_at < $1`, [
+        cutoff,
+      ]);
+      await client.query('COMMIT');
+      return { cards: cards.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pool.ended) return;
+    await this.pool.end();
+  }
+}
+
+function toFeedbackFact(row: FeedbackFactRow): FeedbackFact {
+  return {
+    catalogueId: row.catalogue_id,
+    indicator: row.indicator,
+    cardUuid: row.card_uuid,
+    shownAt: row.shown_at,
+    outcome: row.outcome,
+    overrideReasonCode: row.override_reason_code,
+    overrideReasonSystem: row.override_reason_system,
+    outcomeAt: row.outcome_at,
+  };
+}

@@ -1,0 +1,51 @@
+import type { CdsEventMap } from '../observability/events.js';
+import type { PatientHasher } from './patient-hash.js';
+import type { CardLogRecord, FeedbackRecord } from './types.js';
+
+/**
+ * Event → record mapping: the only place that decides which fields of a hook call or a feedback item are kept.
+ * The patient id goes in as an HMAC; nothing else from the request (context, prefetch, orders) is read.
+ */
+export function cardRecords(
+  event: CdsEventMap['hook.completed'],
+  hashPatient: PatientHasher,
+  shownAt: Date,
+): CardLogRecord[] {
+  // A card without a uuid can never receive feedback (clients send none for it), so there is nothing to link.
+  const cards = event.cards.filter((card) => typeof card.uuid === 'string' && card.uuid.length > 0);
+  if (cards.length === 0) return [];
+  const patientHash = hashPatient(event.patientId);
+  return cards.map((card) => ({
+    cardUuid: card.uuid!,
+    suggestionUuids: (card.suggestions ?? []).flatMap((s) => (s.uuid ? [s.uuid] : [])),
+    serviceId: event.serviceId,
+    catalogueId: card.source.topic?.code ?? null,
+    indicator: card.indicator,
+    contentVersion: event.contentVersion,
+    hookInstance: event.hookInstance,
+    issuer: event.issuer ?? null,
+    tenant: event.tenant ?? null,
+    patientHash,
+    shownAt,
+  }));
+}
+
+export function feedbackRecords(
+  event: CdsEventMap['feedback.received'],
+  receivedAt: Date,
+  keepUserComments: boolean,
+): FeedbackRecord[] {
+  return event.items.map((item) => ({
+    cardUuid: item.card,
+    outcome: item.outcome,
+    serviceId: event.serviceId,
+    acceptedSuggestionIds: (item.acceptedSuggestions ?? []).map((s) => s.id),
+    overrideReasonCode: item.overrideReason?.reason?.code ?? null,
+    overrideReasonSystem: item.overrideReason?.reason?.system ?? null,
+    userComment: keepUserComments ? (item.overrideReason?.userComment ?? null) : null,
+    outcomeAt: new Date(item.outcomeTimestamp),
+    receivedAt,
+    issuer: event.issuer ?? null,
+    tenant: event.tenant ?? null,
+  }));
+}

@@ -1,0 +1,179 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations.js';
+import type {
+  AnalyticsFacts,
+  CardLogRecord,
+  FeedbackFact,
+  FeedbackRecord,
+  FeedbackStore,
+  PurgeResult,
+  ShownCount,
+  TimeWindow,
+} from './types.js';
+
+/**
+ * SQLite's waits for a lock are synchronous and block the event loop, so they are kept short: a busy database is
+ * treated like one that is down (the write queue retries later) rather than stalling hook responses.
+ */
+const BUSY_TIMEOUT_MS = 100;
+
+interface FeedbackFactRow {
+  catalogue_id: string | null;
+  indicator: string;
+  card_uuid: string;
+  shown_at: number;
+  outcome: 'accepted' | 'overridden';
+  override_reason_code: string | null;
+  override_reason_system: string | null;
+  outcome_at: number;
+}
+
+/** The embedded backend: one SQLite file (or `:memory:`), no server and no setup. */
+export class SqliteFeedbackStore implements FeedbackStore {
+  readonly backend = 'sqlite' as const;
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+  }
+
+  async migrate(): Promise<number> {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    const applied = new Set(
+      this.db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
+    );
+    let count = 0;
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sqlite);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now());
+      }).immediate();
+      count++;
+    }
+    return count;
+  }
+
+  async insertCards(records: CardLogRecord[]): Promise<void> {
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO card_log
+      (card_uuid, suggestion_uuids, service_id, catalogue_id, indicator, content_version, hook_instance, issuer,
+       tenant, patient_hash, shown_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const r of records) {
+        insert.run(
+          r.cardUuid,
+          JSON.stringify(r.suggestionUuids),
+          r.serviceId,
+          r.catalogueId,
+          r.indicator,
+          r.contentVersion,
+          r.hookInstance,
+          r.issuer,
+          r.tenant,
+          r.patientHash,
+          r.shownAt.getTime(),
+        );
+      }
+    }).immediate();
+  }
+
+  async insertFeedback(records: FeedbackRecord[]): Promise<void> {
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO card_feedback
+      (card_uuid, outcome, service_id, accepted_suggestion_ids, override_reason_code, override_reason_system,
+       user_comment, outcome_at, received_at, issuer, tenant)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const r of records) {
+        insert.run(
+          r.cardUuid,
+          r.outcome,
+          r.serviceId,
+          JSON.stringify(r.acceptedSuggestionIds),
+          r.overrideReasonCode,
+          r.overrideReasonSystem,
+          r.userComment,
+          r.outcomeAt.getTime(),
+          r.receivedAt.getTime(),
+          r.issuer,
+          r.tenant,
+        );
+      }
+    }).immediate();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      // Taking the write lock (and releasing it at once) proves the file is writable now.
+      this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+      return true;
+    } catch {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      return false;
+    }
+  }
+
+  async analyticsFacts(window: TimeWindow): Promise<AnalyticsFacts> {
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    const shown = this.db
+      .prepare<[number, number], ShownCount>(
+        `SELECT catalogue_id AS catalogueId, indicator, COUNT(*) AS shown FROM card_log
+         WHERE shown_at >= ? AND shown_at < ? GROUP BY catalogue_id, indicator`,
+      )
+      .all(from, to);
+    const feedback = this.db
+      .prepare<[number, number], FeedbackFactRow>(
+        `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
+                f.override_reason_system, f.outcome_at
+         FROM card_feedback f JOIN card_log c ON c.card_uuid = f.card_uuid
+         WHERE c.shown_at >= ? AND c.shown_at < ?`,
+      )
+      .all(from, to)
+      .map(toFeedbackFact);
+    const unattributed = this.db
+      .prepare<[number, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM card_feedback f
+         WHERE f.received_at >= ? AND f.received_at < ?
+           AND NOT EXISTS (SELECT 1 FROM card_log c WHERE c.card_uuid = f.card_uuid)`,
+      )
+      .get(from, to);
+    return { shown, feedback, unattributedFeedback: unattributed?.n ?? 0 };
+  }
+
+  async purgeOlderThan(cutoff: Date): Promise<PurgeResult> {
+    const at = cutoff.getTime();
+    return this.db.transaction(() => ({
+      cards: this.db.prepare('DELETE FROM card_log WHERE shown_at < ?').run(at).changes,
+      feedback: this.db.prepare('DELETE FROM card_feedback WHERE received_at < ?').run(at).changes,
+    }))();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toFeedbackFact(row: FeedbackFactRow): FeedbackFact {
+  return {
+    catalogueId: row.catalogue_id,
+    indicator: row.indicator,
+    cardUuid: row.card_uuid,
+    shownAt: new Date(row.shown_at),
+    outcome: row.outcome,
+    overrideReasonCode: row.override_reason_code,
+    overrideReasonSystem: row.override_reason_system,
+    outcomeAt: new Date(row.outcome_at),
+  };
+}
