@@ -1,7 +1,12 @@
-import type { Env } from './env.js';
+import { z } from 'zod';
+import { envBool, parseSection, type Env } from './env.js';
 import type { CoreConfig } from './core.js';
 
-/** The developer card-preview page. Filled in by the developer-experience work. */
-export function parsePreviewConfig(_env: Env, _core: CoreConfig) {
-  return {};
+/**
+ * The developer card-preview page (`GET /preview`). It shows synthetic demo patients only, but it is a developer
+ * tool: on by default outside production, off in production unless PREVIEW_ENABLED=true.
+ */
+export function parsePreviewConfig(env: Env, core: CoreConfig) {
+  const raw = parseSection(z.object({ PREVIEW_ENABLED: envBool(!core.isProduction) }), env);
+  return { enabled: raw.PREVIEW_ENABLED };
 }

@@ -1,4 +1,69 @@
 import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import type { CdsEngine } from '../clinical/engine.js';
+import type { ServiceDefinition } from '../cds-hooks/services.js';
+import { previewHtml } from '../preview/page/html.js';
+import { previewCss } from '../preview/page/styles.js';
+import { markdownClientScript } from '../preview/page/markdown-client.js';
+import { pageClientScript } from '../preview/page/page-client.js';
+import { previewPatients } from '../preview/preview-data.js';
 
-/** Card preview page for developers (filled in by the developer-experience work). */
-export default fp(async () => undefined, { name: 'preview' });
+/**
+ * The developer card-preview page: `GET /preview` (the page), its script and styles, and `GET /preview/patients`
+ * (the demo patients, dated relative to the service's clock, with a ready hook request each). The page calls the
+ * real `/cds-services/{id}` endpoints. Registered only when `config.preview.enabled`.
+ */
+
+/** Everything the page needs is same-origin; nothing may be framed, inlined or sent elsewhere. */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const clientScript = markdownClientScript + '\n' + pageClientScript;
+
+const preview: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (app, { services }) => {
+  if (!app.config.preview.enabled) return;
+
+  const hidden = { schema: { hide: true } };
+
+  app.get('/preview', hidden, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .send(previewHtml),
+  );
+
+  app.get('/preview/preview.js', hidden, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(clientScript),
+  );
+
+  app.get('/preview/preview.css', hidden, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(previewCss),
+  );
+
+  app.get('/preview/patients', hidden, async (_request, reply) => {
+    const now = app.clock();
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ generatedFor: now.toISOString().slice(0, 10), patients: previewPatients(services, now) });
+  });
+};
+
+export default fp(preview, { name: 'preview' });
