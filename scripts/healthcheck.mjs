@@ -1,6 +1,7 @@
 // Container HEALTHCHECK: asks this container's own /healthz. The slim Node image has no curl or wget, so this
 // uses node:http. Exit 0 = healthy, 1 = unhealthy (what Docker expects). Reads PORT like the server does.
 import { request } from 'node:http';
+import process from 'node:process';
 
 const port = Number(process.env.PORT ?? 3000);
 const timeoutMs = Number(process.env.HEALTHCHECK_TIMEOUT_MS ?? 3000);
