@@ -1,14 +1,72 @@
 import fp from 'fastify-plugin';
-import type { FhirServerPolicy } from './decorations.js';
+import { registerAuthentication } from '../security/authenticate.js';
+import { createFhirServerPolicy } from '../security/fhir-server-policy.js';
+import { registerRateLimit } from '../security/rate-limit.js';
+import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../security/replay-store.js';
+import { registerSecurityHeaders } from '../security/security-headers.js';
+import { TokenVerifier } from '../security/token-verifier.js';
 
 /**
- * Request authentication and the outbound FHIR policy. Placeholder: no authentication, any fhirServer.
- * (Replaced by the EHR authentication work.)
+ * Request security (issue 4): authentication of the calling EHR (CDS Hooks 2.0 JWT), the outbound fhirServer
+ * policy, security headers and the optional rate limit. Registered before the CDS Hooks routes so that its
+ * hooks apply to them. Details and every variable: docs/security.md.
  */
 export default fp(
   async (app) => {
-    const policy: FhirServerPolicy = { check: () => undefined };
-    app.decorate('fhirServerPolicy', policy);
+    const { security, isProduction } = app.config;
+    const { auth } = security;
+
+    await registerSecurityHeaders(app, isProduction);
+
+    app.decorate(
+      'fhirServerPolicy',
+      createFhirServerPolicy({
+        issuers: auth.issuers,
+        allowlist: security.fhirServer.allowlist,
+        allowPrivateNetwork: security.fhirServer.allowPrivateNetwork,
+        allowHttpLoopback: security.fhirServer.allowHttpLoopback,
+        requireHttps: security.fhirServer.requireHttps,
+        log: app.log,
+      }),
+    );
+    app.addHook('onClose', async () => {
+      await app.fhirServerPolicy.dispatcher?.close();
+    });
+
+    if (auth.trustSandbox) {
+      app.log.warn(
+        'CDS_TRUST_SANDBOX=true: tokens from https://sandbox.cds-hooks.org are trusted; its private key is public, so anyone can mint them (development only)',
+      );
+    }
+
+    if (auth.mode === 'off') {
+      app.log.warn(
+        `CDS_AUTH=off${auth.modeDefaulted ? ' (default outside production)' : ''}: CDS Hooks calls are NOT authenticated; set CDS_AUTH=required with CDS_TRUSTED_ISSUERS and PUBLIC_BASE_URL`,
+      );
+    } else {
+      const replayStore: ReplayStore = auth.redisUrl ? new RedisReplayStore(auth.redisUrl) : new MemoryReplayStore();
+      app.readiness.checks.set('jti-replay-store', () => replayStore.isHealthy());
+      app.addHook('onClose', async () => replayStore.close());
+
+      const verifier = new TokenVerifier({
+        issuers: auth.issuers,
+        algorithms: auth.algorithms,
+        clockSkewSeconds: auth.clockSkewSeconds,
+        maxLifetimeSeconds: auth.maxLifetimeSeconds,
+        maxTokenBytes: auth.maxTokenBytes,
+        jwks: {
+          timeoutMs: auth.jwks.timeoutMs,
+          maxBytes: auth.jwks.maxBytes,
+          cooldownMs: auth.jwks.cooldownSeconds * 1000,
+        },
+        replayStore,
+      });
+      // Config refuses CDS_AUTH=required without PUBLIC_BASE_URL, so it is set here.
+      registerAuthentication(app, { verifier, publicBaseUrl: auth.publicBaseUrl! });
+      app.log.info({ issuers: auth.issuers.map((i) => i.iss), replayStore: auth.redisUrl ? 'redis' : 'memory' }, 'CDS_AUTH=required');
+    }
+
+    if (security.rateLimitPerMinute > 0) await registerRateLimit(app, security.rateLimitPerMinute);
   },
-  { name: 'security' },
+  { name: 'security', dependencies: ['health', 'request-log'] },
 );

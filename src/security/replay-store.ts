@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+/**
+ * Remembers every accepted `jti` until its token expires, so a captured token cannot be replayed.
+ * `claim` answers true the first time a key is seen and false afterwards (atomic in both stores).
+ */
+export interface ReplayStore {
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** For readiness: false when the store cannot currently answer. */
+  isHealthy(): boolean;
+  close(): Promise<void>;
+}
+
+/** Raised when the store cannot answer; the caller fails closed (the token is not accepted). */
+export class ReplayStoreUnavailable extends Error {
+  override name = 'ReplayStoreUnavailable';
+}
+
+/**
+ * One process only. Entries expire with their token; a sweep runs at most once per second. The size cap bounds
+ * memory under a flood of valid tokens: when full, new tokens are refused rather than old entries forgotten
+ * (forgetting would re-open replay for tokens that are still valid).
+ */
+export class MemoryReplayStore implements ReplayStore {
+  private readonly expiries = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly maxEntries = 200_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    this.sweep(now);
+    const expiry = this.expiries.get(key);
+    if (expiry !== undefined && expiry > now) return false;
+    if (this.expiries.size >= this.maxEntries) throw new ReplayStoreUnavailable('replay cache is full');
+    this.expiries.set(key, now + Math.max(ttlMs, 1));
+    return true;
+  }
+
+  isHealthy(): boolean {
+    return this.expiries.size < this.maxEntries;
+  }
+
+  async close(): Promise<void> {
+    this.expiries.clear();
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 1000) return;
+    this.lastSweep = now;
+    for (const [key, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(key);
+  }
+}
+
+/** Shared by every replica: `SET key 1 PX ttl NX` is atomic, so two replicas cannot both accept one jti. */
+export class RedisReplayStore implements ReplayStore {
+  private readonly redis: Redis;
+
+  constructor(url: string, private readonly prefix = 'cds-hooks:jti:') {
+    this.redis = new Redis(url, {
+      // Fail fast instead of queueing: an auth check must not wait for a reconnect.
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      lazyConnect: false,
+    });
+    // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
+    this.redis.on('error', () => undefined);
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    // Hash so that attacker-chosen jti strings never become raw Redis keys.
+    const hashed = this.prefix + createHash('sha256').update(key).digest('base64url');
+    try {
+      const result = await this.redis.set(hashed, '1', 'PX', Math.max(Math.ceil(ttlMs), 1), 'NX');
+      return result === 'OK';
+    } catch {
+      throw new ReplayStoreUnavailable('redis unavailable');
+    }
+  }
+
+  isHealthy(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

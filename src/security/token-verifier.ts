@@ -1,0 +1,148 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWSHeaderParameters } from 'jose';
+import type { CallerIdentity } from '../plugins/decorations.js';
+import { isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
+import { AuthFailure } from './auth-failure.js';
+import { IssuerKeys, type IssuerKeysOptions } from './issuer-keys.js';
+import { ReplayStoreUnavailable, type ReplayStore } from './replay-store.js';
+import type { TrustedIssuer } from './trusted-issuers.js';
+import { withoutTrailingSlash } from './urls.js';
+
+export interface TokenVerifierOptions {
+  issuers: TrustedIssuer[];
+  algorithms: Algorithm[];
+  clockSkewSeconds: number;
+  maxLifetimeSeconds: number;
+  maxTokenBytes: number;
+  jwks: Omit<IssuerKeysOptions, 'now'>;
+  replayStore: ReplayStore;
+  now?: () => number;
+}
+
+/** Longest `jti` kept in the replay cache; a longer one is not a nonce but an attempt to fill memory. */
+const MAX_JTI_LENGTH = 256;
+
+/**
+ * Verifies the CDS Hooks 2.0 client JWT (spec §6, best-practice validation procedure). Cheap structural checks
+ * come first so that a forged token costs no key lookup; the signature is verified by jose with the key chosen by
+ * `kid` from the issuer's own key sources; claims are checked after the signature; the `jti` is recorded last,
+ * so only a token that passed every other check consumes its nonce.
+ */
+export class TokenVerifier {
+  private readonly issuers: Map<string, { config: TrustedIssuer; keys: IssuerKeys }>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    this.now = options.now ?? Date.now;
+    this.issuers = new Map(
+      options.issuers.map((config) => [
+        config.iss,
+        { config, keys: new IssuerKeys(config, { ...options.jwks, now: this.now }) },
+      ]),
+    );
+  }
+
+  /** @param audience the exact URL that was called (built from PUBLIC_BASE_URL). */
+  async verify(token: string, audience: string): Promise<CallerIdentity> {
+    if (token.length > this.options.maxTokenBytes) throw new AuthFailure('token-too-large');
+    const header = readHeader(token);
+    const payload = readPayload(token);
+
+    if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT') throw new AuthFailure('typ-invalid');
+    const alg = header.alg;
+    if (typeof alg !== 'string' || isNoneAlgorithm(alg)) throw new AuthFailure('alg-none');
+    if (isSymmetricAlgorithm(alg)) throw new AuthFailure('alg-symmetric');
+    if (typeof header.kid !== 'string' || header.kid.length === 0) throw new AuthFailure('kid-missing');
+
+    if (typeof payload.iss !== 'string' || payload.iss.length === 0) throw new AuthFailure('iss-missing');
+    const issuer = this.issuers.get(payload.iss);
+    if (!issuer) throw new AuthFailure('iss-untrusted');
+    const algorithms = issuer.config.algorithms ?? this.options.algorithms;
+    if (!(algorithms as string[]).includes(alg)) throw new AuthFailure('alg-not-allowed');
+
+    const key = await issuer.keys.keyFor(header);
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, key, {
+        algorithms,
+        issuer: issuer.config.iss,
+        typ: 'JWT',
+        clockTolerance: this.options.clockSkewSeconds,
+        requiredClaims: ['exp', 'iat', 'jti'],
+        currentDate: new Date(this.now()),
+      }));
+    } catch (err) {
+      throw new AuthFailure(reasonFromJose(err));
+    }
+
+    const nowSeconds = Math.floor(this.now() / 1000);
+    const iat = claims.iat!;
+    const exp = claims.exp!;
+    if (iat > nowSeconds + this.options.clockSkewSeconds) throw new AuthFailure('iat-in-future');
+    if (exp - iat > this.options.maxLifetimeSeconds) throw new AuthFailure('lifetime-too-long');
+    if (!audienceMatches(claims.aud, audience)) throw new AuthFailure('aud-mismatch');
+    const tenant = typeof claims.tenant === 'string' ? claims.tenant : undefined;
+    if (issuer.config.tenants.length > 0 && (!tenant || !issuer.config.tenants.includes(tenant))) {
+      throw new AuthFailure('tenant-untrusted');
+    }
+    const jti = claims.jti;
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new AuthFailure('jti-missing');
+
+    // Keep the nonce until the token could no longer be accepted (exp plus the tolerated skew).
+    const ttlMs = (exp + this.options.clockSkewSeconds) * 1000 - this.now();
+    let first: boolean;
+    try {
+      first = await this.options.replayStore.claim(`${issuer.config.iss}\n${jti}`, ttlMs);
+    } catch (err) {
+      if (err instanceof ReplayStoreUnavailable) throw new AuthFailure('replay-store-unavailable');
+      throw err;
+    }
+    if (!first) throw new AuthFailure('jti-replayed');
+
+    return { issuer: issuer.config.iss, ...(tenant ? { tenant } : {}) };
+  }
+}
+
+function readHeader(token: string): JWSHeaderParameters {
+  try {
+    return decodeProtectedHeader(token) as JWSHeaderParameters;
+  } catch {
+    throw new AuthFailure('token-malformed');
+  }
+}
+
+/** Unverified: only used to pick the issuer; everything is re-read from the verified payload afterwards. */
+function readPayload(token: string): JWTPayload {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw new AuthFailure('token-malformed');
+  }
+}
+
+/** `aud` as a string or an array; one entry must equal the URL called (a trailing slash is not a difference). */
+export function audienceMatches(aud: unknown, expected: string): boolean {
+  const want = withoutTrailingSlash(expected);
+  const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  return values.some((v) => typeof v === 'string' && withoutTrailingSlash(v) === want);
+}
+
+function reasonFromJose(err: unknown): AuthFailure['reason'] {
+  if (err instanceof AuthFailure) return err.reason;
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature-invalid';
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'alg-not-allowed';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'typ') return 'typ-invalid';
+    if (err.claim === 'iss') return 'iss-untrusted';
+    if (err.reason === 'missing') {
+      if (err.claim === 'exp') return 'exp-missing';
+      if (err.claim === 'iat') return 'iat-missing';
+      if (err.claim === 'jti') return 'jti-missing';
+    }
+    if (err.reason === 'check_failed' && err.claim === 'nbf') return 'not-yet-valid';
+    if (err.reason === 'check_failed' && err.claim === 'iat') return 'iat-in-future';
+    return 'claims-invalid';
+  }
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return 'token-malformed';
+  return 'signature-invalid';
+}

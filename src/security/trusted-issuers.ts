@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isConfigurableAlgorithm, isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
+
+/**
+ * The EHRs this service trusts (CDS_TRUSTED_ISSUERS), as a JSON file path or inline JSON:
+ *
+ *   { "issuers": [ { "iss": "https://ehr.example.org",
+ *                    "jwks_uri": ["https://ehr.example.org/.well-known/jwks.json"],   // fetched; or
+ *                    "jwks": { "keys": [ ... ] },                                      // inline keys
+ *                    "tenants": ["org-1"], "fhirServers": ["https://ehr.example.org/fhir/r4"],
+ *                    "algorithms": ["RS384"] } ] }
+ *
+ * A top-level array of issuers is accepted too. Only the listed `jwks_uri` URLs are ever fetched.
+ */
+export interface TrustedIssuer {
+  iss: string;
+  /** JWK Set URLs that may be fetched (and that a token's `jku` header may name). */
+  jwksUris: string[];
+  /** Keys configured out of band. */
+  jwks?: { keys: Record<string, unknown>[] };
+  /** `jku` values that stand for the inline `jwks` (a static copy of a published set): accepted, never fetched. */
+  jkuAliases: string[];
+  /** When non-empty, the token's `tenant` claim must be one of these. */
+  tenants: string[];
+  /** FHIR base URLs this issuer's requests may name as fhirServer. */
+  fhirServers: string[];
+  /** Overrides the global algorithm allow-list for this issuer. */
+  algorithms?: Algorithm[];
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const algorithm = z.string().refine((a) => !isNoneAlgorithm(a) && !isSymmetricAlgorithm(a), {
+  message: '"none" and HS* algorithms are never allowed',
+}).refine(isConfigurableAlgorithm, { message: 'unsupported algorithm' });
+
+const jwk = z.looseObject({ kty: z.string() }).refine((k) => !('d' in k) && k.kty !== 'oct', {
+  message: 'a trusted JWKS must contain public keys only (no "d", no "oct" keys)',
+});
+
+const issuerSchema = z
+  .strictObject({
+    iss: z.string().min(1),
+    jwks_uri: oneOrMany(httpUrl).optional(),
+    jwks: z.object({ keys: z.array(jwk).min(1) }).optional(),
+    jku_aliases: z.array(httpUrl).optional(),
+    tenants: z.array(z.string().min(1)).optional(),
+    fhirServers: z.array(httpUrl).optional(),
+    algorithms: z.array(algorithm).min(1).optional(),
+  })
+  .refine((i) => (i.jwks_uri?.length ?? 0) > 0 || i.jwks !== undefined, {
+    message: 'each issuer needs "jwks_uri" or "jwks"',
+  });
+
+const fileSchema = z.union([z.array(issuerSchema), z.strictObject({ issuers: z.array(issuerSchema) })]);
+
+/** Reads the value of CDS_TRUSTED_ISSUERS (inline JSON or a file path); throws with a one-line message. */
+export function parseTrustedIssuers(value: string): TrustedIssuer[] {
+  const trimmed = value.trim();
+  let text = trimmed;
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+    try {
+      text = readFileSync(trimmed, 'utf8');
+    } catch {
+      throw new Error(`cannot read file "${trimmed}"`);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('not valid JSON');
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.issuers;
+  const seen = new Set<string>();
+  return list.map((i) => {
+    if (seen.has(i.iss)) throw new Error(`issuer "${i.iss}" is listed twice`);
+    seen.add(i.iss);
+    return {
+      iss: i.iss,
+      jwksUris: i.jwks_uri ?? [],
+      ...(i.jwks ? { jwks: { keys: i.jwks.keys as Record<string, unknown>[] } } : {}),
+      jkuAliases: i.jku_aliases ?? [],
+      tenants: i.tenants ?? [],
+      fhirServers: i.fhirServers ?? [],
+      ...(i.algorithms ? { algorithms: i.algorithms as Algorithm[] } : {}),
+    };
+  });
+}
