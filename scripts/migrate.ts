@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const store = createFeedbackStore(config);
   try {
     const applied = await store.migrate();
-    process.stdout.write(`${describeStoreLocation(config)}: ${applied} migration(s) applied, schema up to date\n`);
+    process.stdout.write(
+      `${describeStoreLocation(config)}: ${applied} migration(s) applied, schema up to date\n`,
+    );
   } finally {
     await store.close();
   }

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   try {
     await store.migrate();
     if (values.purge) {
-      const days = values['older-than-days'] !== undefined ? Number(values['older-than-days']) : config.retentionDays;
+      const days =
+        values['older-than-days'] !== undefined ? Number(values['older-than-days']) : config.retentionDays;
       if (!Number.isInteger(days) || days < 1) {
         throw new UsageError('--purge needs --older-than-days N (N >= 1) or FEEDBACK_RETENTION_DAYS');
       }
@@ -51,12 +52,15 @@ async function main(): Promise<void> {
       return;
     }
     const query = windowQuerySchema.safeParse({ from: values.from, to: values.to, days: values.days });
-    if (!query.success) throw new UsageError(`invalid window: ${query.error.issues[0]?.message ?? 'bad value'}`);
+    if (!query.success)
+      throw new UsageError(`invalid window: ${query.error.issues[0]?.message ?? 'bad value'}`);
     const window = resolveWindow(query.data, new Date());
     if (window.from.getTime() >= window.to.getTime()) throw new UsageError('--from must be before --to');
     const analytics = summarizeCards(await store.analyticsFacts(window), window);
     process.stdout.write(
-      values.json ? JSON.stringify(analytics, null, 2) + '\n' : `${describeStoreLocation(config)}\n${formatAnalyticsTable(analytics)}`,
+      values.json
+        ? JSON.stringify(analytics, null, 2) + '\n'
+        : `${describeStoreLocation(config)}\n${formatAnalyticsTable(analytics)}`,
     );
   } finally {
     await store.close();
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message =
-    err instanceof ConfigError || err instanceof UsageError ? err.message : `report failed: ${describeError(err)}`;
+    err instanceof ConfigError || err instanceof UsageError
+      ? err.message
+      : `report failed: ${describeError(err)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -46,7 +46,8 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
         throw new HttpProblem(400, message, { expression });
       }
       const window = resolveWindow(parsed.data, app.clock());
-      if (window.from.getTime() >= window.to.getTime()) throw new HttpProblem(400, '"from" must be before "to"');
+      if (window.from.getTime() >= window.to.getTime())
+        throw new HttpProblem(400, '"from" must be before "to"');
       reply.header('Cache-Control', 'no-store');
       return summarizeCards(await store.analyticsFacts(window), window);
     },

@@ -79,22 +79,21 @@ export function summarizeCards(facts: AnalyticsFacts, window: TimeWindow): CardA
     group.reasons.set(reasonKey, reason);
   }
 
-  const summaries = [...groups.values()].map(
-    (g): CardGroupSummary => ({
-      catalogueId: g.catalogueId,
-      indicator: g.indicator,
-      shown: g.shown,
-      accepted: g.accepted.size,
-      overridden: g.overridden.size,
-      acceptanceRate: g.shown > 0 ? round(g.accepted.size / g.shown, 4) : null,
-      overrideReasons: [...g.reasons.values()].sort(
-        (a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)),
-      ),
-      medianSecondsToFeedback: median(g.secondsToFeedback),
-    }),
-  );
+  const summaries = [...groups.values()].map((g): CardGroupSummary => ({
+    catalogueId: g.catalogueId,
+    indicator: g.indicator,
+    shown: g.shown,
+    accepted: g.accepted.size,
+    overridden: g.overridden.size,
+    acceptanceRate: g.shown > 0 ? round(g.accepted.size / g.shown, 4) : null,
+    overrideReasons: [...g.reasons.values()].sort(
+      (a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)),
+    ),
+    medianSecondsToFeedback: median(g.secondsToFeedback),
+  }));
   summaries.sort(
-    (a, b) => String(a.catalogueId).localeCompare(String(b.catalogueId)) || a.indicator.localeCompare(b.indicator),
+    (a, b) =>
+      String(a.catalogueId).localeCompare(String(b.catalogueId)) || a.indicator.localeCompare(b.indicator),
   );
   return {
     from: window.from.toISOString(),

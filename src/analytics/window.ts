@@ -6,7 +6,10 @@ export const DEFAULT_WINDOW_DAYS = 30;
 
 const isoDateTime = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or date-time');
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)),
+    'must be an ISO 8601 date or date-time',
+  );
 
 export const windowQuerySchema = z
   .object({

@@ -63,7 +63,8 @@ export function parseStoreConfig(env: Env, core: CoreConfig) {
 
 function resolveSqlitePath(value: string | undefined, nodeEnv: string): string {
   if (value === ':memory:') return value;
-  if (value === undefined) return nodeEnv === 'test' ? ':memory:' : projectPath('data', 'cds-feedback.sqlite');
+  if (value === undefined)
+    return nodeEnv === 'test' ? ':memory:' : projectPath('data', 'cds-feedback.sqlite');
   return isAbsolute(value) ? value : resolve(value);
 }
 
@@ -76,7 +77,9 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
     throw new ConfigError('Invalid environment variable DATABASE_URL (value hidden): must be a URL');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('Invalid environment variable DATABASE_URL (value hidden): must start with postgres://');
+    throw new ConfigError(
+      'Invalid environment variable DATABASE_URL (value hidden): must start with postgres://',
+    );
   }
   return value;
 }
@@ -85,7 +88,9 @@ function parseSecret(env: Env, name: string, minLength: number): string | undefi
   const value = env[name];
   if (value === undefined || value === '') return undefined;
   if (value.trim().length < minLength) {
-    throw new ConfigError(`Invalid environment variable ${name} (value hidden): must be at least ${minLength} characters`);
+    throw new ConfigError(
+      `Invalid environment variable ${name} (value hidden): must be at least ${minLength} characters`,
+    );
   }
   return value;
 }

@@ -60,7 +60,10 @@ export default fp<{ engine: CdsEngine }>(
     try {
       await ensureSchema();
     } catch (err) {
-      app.log.error({ code: (err as { code?: string }).code ?? 'unknown' }, 'feedback store migrations failed; will retry');
+      app.log.error(
+        { code: (err as { code?: string }).code ?? 'unknown' },
+        'feedback store migrations failed; will retry',
+      );
     }
 
     const queue = new WriteQueue({
@@ -72,14 +75,21 @@ export default fp<{ engine: CdsEngine }>(
     });
     queue.start();
 
-    app.cdsEvents.on('hook.completed', (event) => queue.enqueueCards(cardRecords(event, hashPatient, app.clock())));
+    app.cdsEvents.on('hook.completed', (event) =>
+      queue.enqueueCards(cardRecords(event, hashPatient, app.clock())),
+    );
     app.cdsEvents.on('feedback.received', (event) =>
       queue.enqueueFeedback(feedbackRecords(event, app.clock(), config.storeUserComments)),
     );
 
     // Ready once the schema is in place; a later outage does not take the service out of rotation, because
     // hooks keep answering and the queue absorbs (or counts the loss of) the writes.
-    app.readiness.checks.set('store', () => ensureSchema().then(() => true, () => false));
+    app.readiness.checks.set('store', () =>
+      ensureSchema().then(
+        () => true,
+        () => false,
+      ),
+    );
 
     const purge = async (): Promise<PurgeResult> => {
       if (config.retentionDays === 0) return { cards: 0, feedback: 0 };

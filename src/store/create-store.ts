@@ -19,7 +19,9 @@ export function createFeedbackStore(
 }
 
 /** Where the data lives, for logs and the report header: never the connection string (it may hold a password). */
-export function describeStoreLocation(config: Pick<StoreConfig, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>) {
+export function describeStoreLocation(
+  config: Pick<StoreConfig, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>,
+) {
   if (config.databaseUrl) {
     const url = new URL(config.databaseUrl);
     return `postgres ${url.hostname}:${url.port || '5432'}${url.pathname} schema ${config.databaseSchema}`;

@@ -85,7 +85,9 @@ export class PostgresFeedbackStore implements FeedbackStore {
     try {
       await client.query('BEGIN');
       // Replicas starting together take turns; the lock is released with the transaction.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cds-feedback-migrations:${this.schema}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `cds-feedback-migrations:${this.schema}`,
+      ]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (
         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -202,7 +204,11 @@ export class PostgresFeedbackStore implements FeedbackStore {
       ),
     ]);
     return {
-      shown: shown.rows.map((r) => ({ catalogueId: r.catalogue_id, indicator: r.indicator, shown: Number(r.shown) })),
+      shown: shown.rows.map((r) => ({
+        catalogueId: r.catalogue_id,
+        indicator: r.indicator,
+        shown: Number(r.shown),
+      })),
       feedback: feedback.rows.map(toFeedbackFact),
       unattributedFeedback: Number(unattributed.rows[0]?.n ?? 0),
     };
@@ -213,9 +219,10 @@ export class PostgresFeedbackStore implements FeedbackStore {
     try {
       await client.query('BEGIN');
       const cards = await client.query(`DELETE FROM ${this.table('card_log')} WHERE shown_at < $1`, [cutoff]);
-      const feedback = await client.query(`DELETE FROM ${this.table('card_feedback')} WHERE received_at < $1`, [
-        cutoff,
-      ]);
+      const feedback = await client.query(
+        `DELETE FROM ${this.table('card_feedback')} WHERE received_at < $1`,
+        [cutoff],
+      );
       await client.query('COMMIT');
       return { cards: cards.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
     } catch (err) {

@@ -54,12 +54,14 @@ export class SqliteFeedbackStore implements FeedbackStore {
     let count = 0;
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(migration.sqlite);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, Date.now());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(migration.sqlite);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, Date.now());
+        })
+        .immediate();
       count++;
     }
     return count;
@@ -70,23 +72,25 @@ export class SqliteFeedbackStore implements FeedbackStore {
       (card_uuid, suggestion_uuids, service_id, catalogue_id, indicator, content_version, hook_instance, issuer,
        tenant, patient_hash, shown_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.db.transaction(() => {
-      for (const r of records) {
-        insert.run(
-          r.cardUuid,
-          JSON.stringify(r.suggestionUuids),
-          r.serviceId,
-          r.catalogueId,
-          r.indicator,
-          r.contentVersion,
-          r.hookInstance,
-          r.issuer,
-          r.tenant,
-          r.patientHash,
-          r.shownAt.getTime(),
-        );
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const r of records) {
+          insert.run(
+            r.cardUuid,
+            JSON.stringify(r.suggestionUuids),
+            r.serviceId,
+            r.catalogueId,
+            r.indicator,
+            r.contentVersion,
+            r.hookInstance,
+            r.issuer,
+            r.tenant,
+            r.patientHash,
+            r.shownAt.getTime(),
+          );
+        }
+      })
+      .immediate();
   }
 
   async insertFeedback(records: FeedbackRecord[]): Promise<void> {
@@ -94,23 +98,25 @@ export class SqliteFeedbackStore implements FeedbackStore {
       (card_uuid, outcome, service_id, accepted_suggestion_ids, override_reason_code, override_reason_system,
        user_comment, outcome_at, received_at, issuer, tenant)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.db.transaction(() => {
-      for (const r of records) {
-        insert.run(
-          r.cardUuid,
-          r.outcome,
-          r.serviceId,
-          JSON.stringify(r.acceptedSuggestionIds),
-          r.overrideReasonCode,
-          r.overrideReasonSystem,
-          r.userComment,
-          r.outcomeAt.getTime(),
-          r.receivedAt.getTime(),
-          r.issuer,
-          r.tenant,
-        );
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const r of records) {
+          insert.run(
+            r.cardUuid,
+            r.outcome,
+            r.serviceId,
+            JSON.stringify(r.acceptedSuggestionIds),
+            r.overrideReasonCode,
+            r.overrideReasonSystem,
+            r.userComment,
+            r.outcomeAt.getTime(),
+            r.receivedAt.getTime(),
+            r.issuer,
+            r.tenant,
+          );
+        }
+      })
+      .immediate();
   }
 
   async ping(): Promise<boolean> {

@@ -85,7 +85,8 @@ export class WriteQueue {
       this.lose(lane, excess, 'queue full');
     }
     // A full batch is written soon rather than on the next tick, unless the database is known to be down.
-    if (lane.waiting.length >= this.options.batchSize && this.failures === 0) setImmediate(() => void this.tick());
+    if (lane.waiting.length >= this.options.batchSize && this.failures === 0)
+      setImmediate(() => void this.tick());
   }
 
   private async tick(): Promise<void> {
@@ -135,7 +136,10 @@ export class WriteQueue {
     }
     lane.waiting.splice(0, batch.length);
     if (this.failures > 0) {
-      this.options.onProblem('feedback store writes resumed', { kind: lane.kind, failedAttempts: this.failures });
+      this.options.onProblem('feedback store writes resumed', {
+        kind: lane.kind,
+        failedAttempts: this.failures,
+      });
     }
     this.failures = 0;
     this.rejections = 0;
@@ -169,13 +173,21 @@ export class WriteQueue {
     );
     this.retryAt = Date.now() + backoff;
     if (this.failures === 1) {
-      this.options.onProblem('feedback store unavailable: writes queued for retry', { kind: lane.kind, code });
+      this.options.onProblem('feedback store unavailable: writes queued for retry', {
+        kind: lane.kind,
+        code,
+      });
     }
     this.options.onWrite(lane.kind, 'retrying', count);
   }
 
   private lose<T>(lane: Lane<T>, count: number, reason: string, code?: string): void {
-    this.options.onProblem('feedback store records dropped', { kind: lane.kind, count, reason, ...(code ? { code } : {}) });
+    this.options.onProblem('feedback store records dropped', {
+      kind: lane.kind,
+      count,
+      reason,
+      ...(code ? { code } : {}),
+    });
     this.options.onWrite(lane.kind, 'dropped', count);
   }
 
@@ -193,7 +205,8 @@ export class WriteQueue {
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now()))));
     }
     for (const lane of [this.cards, this.feedback] as Lane<unknown>[]) {
-      if (lane.waiting.length > 0) this.lose(lane, lane.waiting.splice(0).length, 'database unavailable at shutdown');
+      if (lane.waiting.length > 0)
+        this.lose(lane, lane.waiting.splice(0).length, 'database unavailable at shutdown');
     }
   }
 }

@@ -19,7 +19,9 @@ describe('store configuration', () => {
 
   it('requires PATIENT_HASH_SECRET in production', () => {
     expect(() => loadAs('production')).toThrow(/PATIENT_HASH_SECRET/);
-    expect(loadAs('production', { PATIENT_HASH_SECRET: 's'.repeat(32) }).patientHashSecret).toBe('s'.repeat(32));
+    expect(loadAs('production', { PATIENT_HASH_SECRET: 's'.repeat(32) }).patientHashSecret).toBe(
+      's'.repeat(32),
+    );
   });
 
   it('never echoes a secret in its error message', () => {

@@ -89,7 +89,9 @@ describe.each(backends)('feedback store on $name', (backend) => {
         accepted: 1,
         overridden: 1,
         acceptanceRate: 0.5,
-        overrideReasons: [{ code: 'patient-declined', system: 'https://example.org/override-reasons', count: 1 }],
+        overrideReasons: [
+          { code: 'patient-declined', system: 'https://example.org/override-reasons', count: 1 },
+        ],
         medianSecondsToFeedback: 120,
       },
       {
@@ -114,11 +116,15 @@ describe.each(backends)('feedback store on $name', (backend) => {
       content_version: 'test-1',
     });
     const suggestions = dmabRow.suggestion_uuids;
-    expect(typeof suggestions === 'string' ? JSON.parse(suggestions) : suggestions).toEqual(dmab1!.suggestionUuids);
+    expect(typeof suggestions === 'string' ? JSON.parse(suggestions) : suggestions).toEqual(
+      dmab1!.suggestionUuids,
+    );
     const feedback = await db.rows('card_feedback');
     const acceptedRow = feedback.find((r) => r.card_uuid === dmab1!.uuid)!;
     const acceptedIds = acceptedRow.accepted_suggestion_ids;
-    expect(typeof acceptedIds === 'string' ? JSON.parse(acceptedIds) : acceptedIds).toEqual(dmab1!.suggestionUuids);
+    expect(typeof acceptedIds === 'string' ? JSON.parse(acceptedIds) : acceptedIds).toEqual(
+      dmab1!.suggestionUuids,
+    );
   });
 
   it('ranks override reasons and leaves a window without cards empty', async () => {
@@ -243,10 +249,18 @@ describe.each(backends)('feedback store on $name', (backend) => {
     const app = await build();
     const url = '/analytics/cards?days=7';
     expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
-    const wrong = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}x` } });
+    const wrong = await app.inject({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}x` },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.headers['www-authenticate']).toContain('Bearer');
-    const right = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const right = await app.inject({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(right.statusCode).toBe(200);
     const bad = await app.inject({
       method: 'GET',
@@ -256,7 +270,11 @@ describe.each(backends)('feedback store on $name', (backend) => {
     expect(bad.statusCode).toBe(400);
 
     const hidden = await build({ ANALYTICS_ADMIN_TOKEN: '' });
-    const res = await hidden.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await hidden.inject({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -288,19 +306,24 @@ describe.each(backends)('feedback store on $name', (backend) => {
     expect(await db.rows('card_feedback')).toEqual([]);
   });
 
-  it.runIf(backend.name === 'postgres')('starts while the database is down and catches up when it returns', async () => {
-    outage = await db.outage();
-    await outage.takeDown();
-    const app = await build(outage.env);
-    expect(await callPatientView(app)).toHaveLength(2);
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
-      checks: { store: 'failing' },
-    });
-    expect(await app.feedbackStore.queue.flush()).toBe(false);
+  it.runIf(backend.name === 'postgres')(
+    'starts while the database is down and catches up when it returns',
+    async () => {
+      outage = await db.outage();
+      await outage.takeDown();
+      const app = await build(outage.env);
+      expect(await callPatientView(app)).toHaveLength(2);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+        checks: { store: 'failing' },
+      });
+      expect(await app.feedbackStore.queue.flush()).toBe(false);
 
-    await outage.bringBack();
-    await flush(app);
-    expect(await db.rows('card_log')).toHaveLength(2);
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ checks: { store: 'ok' } });
-  });
+      await outage.bringBack();
+      await flush(app);
+      expect(await db.rows('card_log')).toHaveLength(2);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+        checks: { store: 'ok' },
+      });
+    },
+  );
 });

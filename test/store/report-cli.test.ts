@@ -6,7 +6,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { buildTestApp } from '../support/build-app.js';
-import { HASH_SECRET, accepted, callPatientView, overridden, sendFeedback, stubEngine } from './support/hook-calls.js';
+import {
+  HASH_SECRET,
+  accepted,
+  callPatientView,
+  overridden,
+  sendFeedback,
+  stubEngine,
+} from './support/hook-calls.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +36,11 @@ describe('npm run report', () => {
     });
     const [dmab1, vf1] = await callPatientView(app);
     const [dmab2] = await callPatientView(app);
-    await sendFeedback(app, [accepted(dmab1!), overridden(dmab2!, 'patient-declined'), overridden(vf1!, 'other')]);
+    await sendFeedback(app, [
+      accepted(dmab1!),
+      overridden(dmab2!, 'patient-declined'),
+      overridden(vf1!, 'other'),
+    ]);
     await app.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

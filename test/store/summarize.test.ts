@@ -7,7 +7,12 @@ import type { FeedbackFact } from '../../src/store/types.js';
 const window = { from: new Date('2025-06-01T00:00:00Z'), to: new Date('2025-07-01T00:00:00Z') };
 const shownAt = new Date('2025-06-15T12:00:00Z');
 
-const fact = (cardUuid: string, outcome: 'accepted' | 'overridden', seconds: number, code?: string): FeedbackFact => ({
+const fact = (
+  cardUuid: string,
+  outcome: 'accepted' | 'overridden',
+  seconds: number,
+  code?: string,
+): FeedbackFact => ({
   catalogueId: 'dmab-lapse',
   indicator: 'critical',
   cardUuid,

@@ -15,7 +15,8 @@ function fakeStore() {
     },
     insertCards: async (records) => {
       if (!state.up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
-      if (records.some((r) => r.cardUuid === state.poison)) throw Object.assign(new Error('bad'), { code: '22P02' });
+      if (records.some((r) => r.cardUuid === state.poison))
+        throw Object.assign(new Error('bad'), { code: '22P02' });
       written.push(...records);
     },
     insertFeedback: async () => undefined,
@@ -53,7 +54,8 @@ function queueOn(store: FeedbackStore, options: Partial<ConstructorParameters<ty
     onProblem: (_message, details) => problems.push(details),
     ...options,
   });
-  const count = (outcome: WriteOutcome) => events.filter((e) => e[1] === outcome).reduce((n, e) => n + e[2], 0);
+  const count = (outcome: WriteOutcome) =>
+    events.filter((e) => e[1] === outcome).reduce((n, e) => n + e[2], 0);
   return { queue, events, problems, count };
 }
 

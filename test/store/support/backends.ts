@@ -104,7 +104,8 @@ export function postgresBackend(url: string): BackendUnderTest {
       const schema = `store_test_${process.pid}_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
-      const rows = async (table: string) => (await admin.query(`SELECT * FROM "${schema}".${table}`)).rows as RawRow[];
+      const rows = async (table: string) =>
+        (await admin.query(`SELECT * FROM "${schema}".${table}`)).rows as RawRow[];
       return {
         env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
         rows,

@@ -71,7 +71,12 @@ export function accepted(card: ShownCard, at = '2025-06-15T12:01:00.000Z') {
   };
 }
 
-export function overridden(card: ShownCard, code: string, at = '2025-06-15T12:01:00.000Z', userComment?: string) {
+export function overridden(
+  card: ShownCard,
+  code: string,
+  at = '2025-06-15T12:01:00.000Z',
+  userComment?: string,
+) {
   return {
     card: card.uuid,
     outcome: 'overridden',
