@@ -62,12 +62,10 @@ export class RedisReplayStore implements ReplayStore {
 
   constructor(url: string, private readonly prefix = 'cds-hooks:jti:') {
     this.redis = new Redis(url, {
-      // Fail fast instead of queueing: an auth check must not wait for a reconnect.
+      // Commands wait for a (re)connection at most commandTimeout: an auth check must never hang on Redis.
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
       connectTimeout: 2000,
       commandTimeout: 1000,
-      lazyConnect: false,
     });
     // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
     this.redis.on('error', () => undefined);
