@@ -1,0 +1,120 @@
+import type { BenchRun } from './results-types.js';
+import { checkTargets, memoryTrend } from './targets.js';
+
+/**
+ * The bench's Markdown report. The layout is fixed (same sections, same columns, same units) so that two runs
+ * can be compared line by line; new measurements go in new sections at the end, never between columns.
+ */
+
+const MB = 1_048_576;
+const f = (n: number | undefined, digits = 1) =>
+  n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+
+export function formatReport(run: BenchRun): string {
+  const out: string[] = [];
+  out.push(`# Benchmark results (${run.mode})`);
+  out.push('');
+  out.push(
+    `${run.startedAt} · commit ${run.commit} · Node ${run.node} · ${run.cores} cores (${run.cpuModel}) · ` +
+      `load average at start ${run.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} · ` +
+      `rule content ${run.contentVersion} · wall time ${f(run.wallSeconds, 0)} s`,
+  );
+  out.push('');
+  out.push('## Throughput and latency (full prefetch, loopback, autocannon)');
+  out.push('');
+  out.push(
+    'Baseline = the same Fastify version answering the same request with the captured response as a static ' +
+      'string. Ratios: p50 × baseline (lower is better), req/s % of baseline (higher is better).',
+  );
+  out.push('');
+  out.push(
+    '| size | resources | request KiB | response KiB | cards | hook | c | req/s | p50 ms | p90 ms | p99 ms | ' +
+      'base req/s | base p50 ms | base p99 ms | p50 × base | req/s % base | RSS before MB | RSS after MB | errors |',
+  );
+  out.push('|' + ' --- |'.repeat(19));
+  for (const s of run.scenarios) {
+    out.push(
+      `| ${s.size} | ${s.resources} | ${f(s.requestBytes / 1024, 0)} | ${f(s.responseBytes / 1024, 1)} | ${s.cards} | ` +
+        `${s.hook} | ${s.connections} | ${f(s.service.requestsPerSecond, 0)} | ${f(s.service.p50, 2)} | ` +
+        `${f(s.service.p90, 2)} | ${f(s.service.p99, 2)} | ${f(s.baseline.requestsPerSecond, 0)} | ` +
+        `${f(s.baseline.p50, 2)} | ${f(s.baseline.p99, 2)} | ${f(s.service.p50 / s.baseline.p50, 2)} | ` +
+        `${f((100 * s.service.requestsPerSecond) / s.baseline.requestsPerSecond, 0)} | ` +
+        `${f(s.rssBeforeBytes / MB)} | ${f(s.rssAfterBytes / MB)} | ${s.service.errors} |`,
+    );
+  }
+  out.push('');
+  out.push('## Start-up (spawn → GET /readyz 200)');
+  out.push('');
+  out.push(`| runs | ms |`);
+  out.push(`| --- | --- |`);
+  out.push(`| ${run.startupMs.length} | ${run.startupMs.map((ms) => f(ms, 0)).join(', ')} |`);
+  out.push('');
+  out.push('## Fallback (no prefetch; FHIR stand-in with 20 ms latency per query; c=1)');
+  out.push('');
+  out.push(
+    '| size | queries | slowest query | slowest query p50 ms | max in flight | p50 ms | p90 ms | p99 ms | p50 − slowest ms | errors |',
+  );
+  out.push('|' + ' --- |'.repeat(10));
+  const fb = run.fallback;
+  if (fb) {
+    out.push(
+      `| ${fb.size} | ${fb.queries} | ${fb.slowestQueryKey} | ${f(fb.slowestQueryP50, 1)} | ${fb.maxInFlight} | ` +
+        `${f(fb.service.p50, 1)} | ${f(fb.service.p90, 1)} | ${f(fb.service.p99, 1)} | ` +
+        `${f(fb.service.p50 - fb.slowestQueryP50, 1)} | ${fb.service.errors} |`,
+    );
+  }
+  out.push('');
+  out.push('## Soak (typical patient, order-select, fixed rate)');
+  out.push('');
+  out.push(
+    '| rate req/s | seconds | requests | errors | p50 ms | p99 ms | max ms | RSS start MB | RSS end MB | RSS MB/min | heap start MB | heap end MB |',
+  );
+  out.push('|' + ' --- |'.repeat(12));
+  const soak = run.soak;
+  if (soak) {
+    const first = soak.samples[0];
+    const last = soak.samples.at(-1);
+    const trend = memoryTrend(soak.samples, (s) => s.rssBytes);
+    out.push(
+      `| ${soak.rate} | ${soak.durationSeconds} | ${soak.service.requests} | ${soak.service.errors} | ` +
+        `${f(soak.service.p50, 2)} | ${f(soak.service.p99, 2)} | ${f(soak.service.max, 1)} | ` +
+        `${f((first?.rssBytes ?? NaN) / MB)} | ${f((last?.rssBytes ?? NaN) / MB)} | ${f((trend?.slopePerMinute ?? NaN) / MB, 2)} | ` +
+        `${f((first?.heapUsedBytes ?? NaN) / MB)} | ${f((last?.heapUsedBytes ?? NaN) / MB)} |`,
+    );
+    out.push('');
+    out.push(
+      'Memory samples (s: RSS MB / heap MB): ' +
+        soak.samples
+          .filter((_, i) => i % 5 === 0 || i === soak.samples.length - 1)
+          .map(
+            (s) => `${s.seconds.toFixed(0)}: ${f(s.rssBytes / MB, 0)}/${f((s.heapUsedBytes ?? NaN) / MB, 0)}`,
+          )
+          .join(' · '),
+    );
+  }
+  out.push('');
+  out.push('## Event loop (huge patient)');
+  out.push('');
+  out.push(
+    '| service loop max lag ms | HTTP max ms | in-process evaluate p50 ms | in-process evaluate max ms | in-process loop max lag ms |',
+  );
+  out.push('|' + ' --- |'.repeat(5));
+  const st = run.stall;
+  if (st) {
+    out.push(
+      `| ${f(st.serviceMaxLagMs, 0)} | ${f(st.httpMaxMs, 1)} | ${f(st.evaluateP50Ms, 2)} | ${f(st.evaluateMaxMs, 2)} | ${f(st.inProcessMaxLagMs, 0)} |`,
+    );
+  }
+  out.push('');
+  out.push('## Targets');
+  out.push('');
+  out.push('| target | measured | result |');
+  out.push('| --- | --- | --- |');
+  for (const c of checkTargets(run)) {
+    out.push(
+      `| ${c.target} | ${c.measured} | ${c.met === undefined ? 'not measured' : c.met ? 'met' : '**not met**'} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
