@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Card, HookName } from '../cds-hooks/types.js';
 import type { Finding } from '../clinical/findings.js';
+import { projectPath } from '../paths.js';
+import { isoDateOf } from './dates.js';
+import { renderDetail } from './detail.js';
+import { truncate } from './escape.js';
+import { loadCardCatalogue, type CardCatalogue, type CompiledCard } from './loader.js';
+import { buildSuggestions } from './suggestions.js';
+import { conditionHolds, type Facts } from './template.js';
 
 export interface RenderContext {
   patientId: string;
@@ -8,17 +15,65 @@ export interface RenderContext {
   hook: HookName;
 }
 
-const CATALOGUE_SYSTEM = 'urn:dmab-cds:card-catalogue';
+export type CardRenderer = (findings: Finding[], context: RenderContext) => Card[];
 
-/** First working version: one minimal card per finding. Full content from cards/ follows. */
-export function renderCards(findings: Finding[], _ctx: RenderContext): Card[] {
-  return findings.map((finding) => ({
+const SUMMARY_LIMIT = 139;
+
+/** A renderer over one loaded catalogue (tests pass their own; the service uses the content in cards/). */
+export function createCardRenderer(catalogue: CardCatalogue): CardRenderer {
+  return (findings, context) => findings.map((finding) => renderCard(catalogue, finding, context));
+}
+
+function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderContext): Card {
+  const content = catalogue.cards.get(finding.id) as CompiledCard;
+  const today = isoDateOf(context.now);
+  // Facts are looked up by the names the compiled templates were checked against (fact-specs.ts).
+  const facts = finding.facts as unknown as Facts;
+
+  const card: Card = {
     uuid: randomUUID(),
-    summary: finding.id,
-    indicator: finding.indicator,
-    source: {
-      label: 'Denosumab and vertebral fracture CDS',
-      topic: { system: CATALOGUE_SYSTEM, code: finding.id, display: finding.id },
-    },
-  }));
+    summary: renderSummary(content, facts),
+    detail: renderDetail(content, catalogue.meta, catalogue.version, {
+      facts,
+      evidence: finding.evidence,
+      matchedByTextOnly: finding.matchedByTextOnly === true,
+      notes: finding.notes ?? [],
+    }),
+    // The rule has already decided the indicator (escalation, text-match cap); the content's one is the default.
+    indicator: finding.indicator ?? content.indicator,
+    source: content.source,
+    overrideReasons: content.overrideReasons,
+  };
+  const suggestions = buildSuggestions(content, {
+    patientId: context.patientId,
+    today,
+    facts,
+    draftOrderRef: finding.draftOrderRef,
+    reason: `${content.title} (${content.id})`,
+  });
+  if (suggestions.length > 0 && content.selectionBehavior !== undefined) {
+    card.suggestions = suggestions;
+    card.selectionBehavior = content.selectionBehavior;
+  }
+  if (content.links.length > 0) card.links = content.links;
+  return card;
+}
+
+function renderSummary(content: CompiledCard, facts: Facts): string {
+  const variant = content.summary.find((line) => conditionHolds(line, facts)) ?? content.summary[content.summary.length - 1];
+  const text = variant === undefined ? content.title : variant.template.render(facts, 'summary');
+  // The loader proves the limit for every template; this guard only protects against a future change in that proof.
+  return truncate(text, SUMMARY_LIMIT);
+}
+
+/** Loaded and compiled once, at start-up: a broken content file stops the service from starting. */
+const defaultCatalogue = loadCardCatalogue(projectPath('cards'));
+const defaultRenderer = createCardRenderer(defaultCatalogue);
+
+/** Version of the card content in use (recorded with every card by the engine). */
+export const cardContentVersion = defaultCatalogue.version;
+
+/** Turn findings into CDS cards using the content in cards/. */
+export function renderCards(findings: Finding[], ctx: RenderContext): Card[] {
+  return defaultRenderer(findings, ctx);
 }

@@ -1,0 +1,51 @@
+/**
+ * Making patient-derived strings safe to show. CDS clients render `detail` as GitHub-Flavored Markdown, and the
+ * CDS Hooks sandbox does so with raw HTML enabled (spec-checklist §4.11), so a display string such as
+ * `<img src=x onerror=...>` or `[x](javascript:...)` must reach the reader as plain characters, never as markup.
+ */
+
+// Line breaks would let a value start a new Markdown block (heading, list, table); bidi overrides can disguise text.
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/** Collapse control characters, line breaks and runs of whitespace into single spaces. */
+export function toSingleLine(value: string): string {
+  return value.replace(CONTROL_OR_BIDI, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Cut to at most `max` characters (code points), marking the cut with an ellipsis. */
+export function truncate(value: string, max: number): string {
+  const chars = Array.from(value);
+  if (chars.length <= max) return value;
+  return chars.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+}
+
+// HTML-significant characters become numeric character references: CommonMark decodes them to literal text and
+// never treats them as markup or raw HTML.
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+// Markdown structure characters are backslash-escaped (CommonMark: any ASCII punctuation may be escaped).
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-!|~^=$]/g;
+
+/**
+ * Escape a value for inline use inside Markdown (with raw HTML allowed by the client): no HTML, no emphasis, no
+ * links, no autolinks (a `:` before `//`, `.` inside a word and `@` are escaped so GFM autolink literals cannot
+ * form), no line structure.
+ */
+export function escapeMarkdownInline(value: string): string {
+  // Entities last: their own `#` and `;` must not be escaped again.
+  return toSingleLine(value)
+    .replace(MARKDOWN_PUNCTUATION, (c) => '\\' + c)
+    .replace(/:(?=\/)/g, '\\:')
+    .replace(/\.(?=[^\s\d])/g, '\\.')
+    .replace(/@/g, '\\@')
+    .replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+/**
+ * Make a value safe for the plain-text `summary` (clients show it as text, some may render it): one line, and
+ * angle brackets replaced by look-alike quotes so no client can ever see a tag.
+ */
+export function escapePlainText(value: string): string {
+  return toSingleLine(value).replace(/</g, '‹').replace(/>/g, '›');
+}

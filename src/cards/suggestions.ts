@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Action, Suggestion } from '../cds-hooks/types.js';
+import { addMonths, isIsoDate } from './dates.js';
+import type { CompiledAction, CompiledCard } from './loader.js';
+import { conditionHolds, type Facts } from './template.js';
+
+/**
+ * Suggestions of one card: the content's suggestion list, filtered by its conditions, with FHIR resources built
+ * for this patient and a `delete` of the draft order the card is about. A suggestion left with no action (a delete
+ * when the finding names no draft order) is dropped; if the recommended one is dropped the first remaining one is
+ * recommended instead, so a card with suggestions always has a primary one.
+ */
+
+export interface SuggestionContext {
+  patientId: string;
+  today: string;
+  facts: Facts;
+  draftOrderRef?: string | undefined;
+  reason: string;
+}
+
+export function buildSuggestions(card: CompiledCard, context: SuggestionContext): Suggestion[] {
+  const suggestions: Suggestion[] = [];
+  let recommended = false;
+  for (const definition of card.suggestions) {
+    if (!conditionHolds(definition, context.facts)) continue;
+    const actions = definition.actions.flatMap((action) => buildAction(action, context));
+    if (actions.length === 0) continue;
+    const suggestion: Suggestion = { label: definition.label, uuid: randomUUID(), actions };
+    if (definition.isRecommended && !recommended) {
+      suggestion.isRecommended = true;
+      recommended = true;
+    }
+    suggestions.push(suggestion);
+  }
+  const first = suggestions[0];
+  if (!recommended && first !== undefined) first.isRecommended = true;
+  return suggestions;
+}
+
+function buildAction(action: CompiledAction, context: SuggestionContext): Action[] {
+  if (action.kind === 'deleteDraftOrder') {
+    return context.draftOrderRef === undefined
+      ? []
+      : [{ type: 'delete', description: action.description, resourceId: context.draftOrderRef }];
+  }
+  if (action.order === undefined) return [];
+  const request: Parameters<typeof action.order.build>[0] = {
+    patientId: context.patientId,
+    authoredOn: context.today,
+    reason: context.reason,
+  };
+  const occurrence = occurrenceDate(action, context);
+  if (occurrence !== undefined) request.occurrenceDate = occurrence;
+  return [{ type: 'create', description: action.description, resource: action.order.build(request) }];
+}
+
+/** The planned date, or none when it would lie in the past (then the order is for now). */
+function occurrenceDate(action: CompiledAction, context: SuggestionContext): string | undefined {
+  if (action.occurrence === undefined) return undefined;
+  const base = action.occurrence.from === 'today' ? context.today : context.facts[action.occurrence.from];
+  if (!isIsoDate(base)) return undefined;
+  const date = addMonths(base, action.occurrence.addMonths ?? 0);
+  return date > context.today ? date : undefined;
+}
