@@ -95,17 +95,18 @@ export class WriteQueue {
   }
 
   /**
-   * Write everything waiting, batch by batch, stopping at the first failure (the rest waits for the retry).
-   * Concurrent callers share one flush. Resolves true when the queue was emptied.
+   * Write everything waiting, batch by batch, including records that arrive meanwhile; stops at the first failure
+   * (the rest waits for the retry). Concurrent callers share one drain. Resolves true when the queue was emptied.
    */
   async flush(): Promise<boolean> {
-    if (!this.flushing) {
-      this.flushing = this.drain().finally(() => {
+    for (;;) {
+      this.flushing ??= this.drain().finally(() => {
         this.flushing = undefined;
       });
+      await this.flushing;
+      if (this.size === 0) return true;
+      if (this.failures > 0) return false;
     }
-    await this.flushing;
-    return this.size === 0;
   }
 
   private async drain(): Promise<void> {

@@ -72,6 +72,24 @@ describe('WriteQueue', () => {
     ]);
   });
 
+  it('a flush also writes what arrives while it runs', async () => {
+    const { store, written } = fakeStore();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const insert = store.insertCards;
+    store.insertCards = async (records) => {
+      await gate;
+      await insert(records);
+    };
+    const { queue } = queueOn(store);
+    queue.enqueueCards([card(1)]);
+    const flushed = queue.flush();
+    queue.enqueueCards([card(2)]);
+    release();
+    expect(await flushed).toBe(true);
+    expect(written.map((c) => c.cardUuid)).toEqual(['card-1', 'card-2']);
+  });
+
   it('bounds the queue by dropping the oldest records, and reports each loss', async () => {
     const { store, written, state } = fakeStore();
     const { queue, count, problems } = queueOn(store);
