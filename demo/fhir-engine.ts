@@ -26,8 +26,40 @@ export interface FhirAnswer {
   body: FhirResource;
 }
 
-/** Search parameters that hold a patient reference: EHR clients send a bare id (`patient=123`). */
-const PATIENT_REFERENCE_PARAMS = new Set(['patient', 'subject']);
+/**
+ * Types whose `patient` search parameter is their `subject` restricted to Patients. Medplum's in-memory search
+ * evaluates that restriction (`subject.where(resolve() is Patient)`) on every stored resource, about 100 times
+ * slower than `subject=Patient/{id}`, which selects the same resources; slow enough to miss the service's FHIR
+ * deadline when a hook runs seven searches.
+ */
+const PATIENT_IS_SUBJECT = new Set([
+  'Condition',
+  'MedicationAdministration',
+  'MedicationRequest',
+  'MedicationStatement',
+  'Observation',
+  'Procedure',
+  'ServiceRequest',
+]);
+
+/**
+ * EHR clients send `patient=123` (a bare id); Medplum's in-memory search compares references literally, so read
+ * it as `Patient/123`, as a FHIR server does for a reference parameter with a single target type.
+ */
+function normalisePatientSearch(url: URL): void {
+  const resourceType = url.pathname.split('/').filter(Boolean)[0] ?? '';
+  for (const name of ['patient', 'subject']) {
+    const value = url.searchParams.get(name);
+    if (!value) continue;
+    const reference = value.includes('/') ? value : `Patient/${value}`;
+    if (name === 'patient' && PATIENT_IS_SUBJECT.has(resourceType) && reference.startsWith('Patient/')) {
+      url.searchParams.delete('patient');
+      url.searchParams.set('subject', reference);
+    } else {
+      url.searchParams.set(name, reference);
+    }
+  }
+}
 
 export class FhirEngine {
   private readonly repo = new MemoryRepository();
@@ -39,15 +71,10 @@ export class FhirEngine {
 
   /**
    * Run one FHIR REST interaction. `path` is relative to the FHIR base (`Patient/1`, `Observation?code=…`).
-   * Medplum's in-memory search compares references literally, so `patient=123` is read as `patient=Patient/123`,
-   * as a FHIR server does for a reference parameter with a single target type.
    */
   async handle(method: HttpMethod, path: string, body?: unknown): Promise<FhirAnswer> {
     const url = new URL(path.replace(/^\/+/, ''), 'http://fhir.invalid/');
-    for (const name of PATIENT_REFERENCE_PARAMS) {
-      const value = url.searchParams.get(name);
-      if (value && !value.includes('/')) url.searchParams.set(name, `Patient/${value}`);
-    }
+    normalisePatientSearch(url);
     const request: FhirRequest = {
       method,
       url: url.pathname + url.search,
