@@ -98,7 +98,9 @@ export function parseSecurityConfig(env: Env, core: CoreConfig) {
     }
   }
 
-  const algorithms: Algorithm[] = [...new Set<Algorithm>([...DEFAULT_ALGORITHMS, ...(raw.JWT_ALGORITHMS as Algorithm[])])];
+  const algorithms: Algorithm[] = [
+    ...new Set<Algorithm>([...DEFAULT_ALGORITHMS, ...(raw.JWT_ALGORITHMS as Algorithm[])]),
+  ];
 
   return {
     auth: {

@@ -44,7 +44,9 @@ export default fp(
         `CDS_AUTH=off${auth.modeDefaulted ? ' (default outside production)' : ''}: CDS Hooks calls are NOT authenticated; set CDS_AUTH=required with CDS_TRUSTED_ISSUERS and PUBLIC_BASE_URL`,
       );
     } else {
-      const replayStore: ReplayStore = auth.redisUrl ? new RedisReplayStore(auth.redisUrl) : new MemoryReplayStore();
+      const replayStore: ReplayStore = auth.redisUrl
+        ? new RedisReplayStore(auth.redisUrl)
+        : new MemoryReplayStore();
       app.readiness.checks.set('jti-replay-store', () => replayStore.isHealthy());
       app.addHook('onClose', async () => replayStore.close());
 
@@ -63,7 +65,10 @@ export default fp(
       });
       // Config refuses CDS_AUTH=required without PUBLIC_BASE_URL, so it is set here.
       registerAuthentication(app, { verifier, publicBaseUrl: auth.publicBaseUrl! });
-      app.log.info({ issuers: auth.issuers.map((i) => i.iss), replayStore: auth.redisUrl ? 'redis' : 'memory' }, 'CDS_AUTH=required');
+      app.log.info(
+        { issuers: auth.issuers.map((i) => i.iss), replayStore: auth.redisUrl ? 'redis' : 'memory' },
+        'CDS_AUTH=required',
+      );
     }
 
     if (security.rateLimitPerMinute > 0) await registerRateLimit(app, security.rateLimitPerMinute);

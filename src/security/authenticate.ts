@@ -25,7 +25,10 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
       const reason: AuthFailureReason = err instanceof AuthFailure ? err.reason : 'verification-error';
       if (!(err instanceof AuthFailure)) {
         // Unexpected (e.g. an unusable key in a JWKS): keep the type for the operator, never the message or token.
-        request.log.error({ authFailure: reason, errorType: (err as Error)?.name }, 'token verification error');
+        request.log.error(
+          { authFailure: reason, errorType: (err as Error)?.name },
+          'token verification error',
+        );
       }
       request.logFields.authFailure = reason;
       request.log.warn({ authFailure: reason, iss: unverifiedIssuer(request) }, 'authentication failed');

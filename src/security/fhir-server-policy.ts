@@ -50,14 +50,19 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
   const urlRefusal = (url: URL): Refusal | undefined => {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'scheme';
     if (url.username || url.password) return 'credentials-in-url';
-    if (url.protocol === 'http:' && options.requireHttps && !(options.allowHttpLoopback && isLoopbackName(url.hostname))) {
+    if (
+      url.protocol === 'http:' &&
+      options.requireHttps &&
+      !(options.allowHttpLoopback && isLoopbackName(url.hostname))
+    ) {
       return 'https-required';
     }
     if (isIpLiteral(url.hostname)) {
       const cls = classifyAddress(url.hostname);
       if (!isAllowedClass(cls)) return cls === 'forbidden' ? 'address-forbidden' : 'address-private';
     }
-    if (allowlist.length > 0 && !allowlist.some((entry) => onAllowlist(url, entry))) return 'not-on-allowlist';
+    if (allowlist.length > 0 && !allowlist.some((entry) => onAllowlist(url, entry)))
+      return 'not-on-allowlist';
     return undefined;
   };
 
@@ -90,7 +95,10 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
     dispatcher: new Agent({
       connect: {
         lookup: guardedLookup(isAllowedClass, (hostname, cls) =>
-          options.log.warn({ fhirServerRefused: `dns-${cls}`, fhirHost: hostname }, 'fhirServer refused by policy'),
+          options.log.warn(
+            { fhirServerRefused: `dns-${cls}`, fhirHost: hostname },
+            'fhirServer refused by policy',
+          ),
         ),
       },
     }),

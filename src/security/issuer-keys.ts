@@ -72,11 +72,13 @@ export class IssuerKeys {
   }
 
   private sourcesFor(header: JWSHeaderParameters): { inline?: KeyGetter; remote: RemoteSet[] } {
-    if (header.jku === undefined) return { ...(this.inline ? { inline: this.inline } : {}), remote: [...this.remote.values()] };
+    if (header.jku === undefined)
+      return { ...(this.inline ? { inline: this.inline } : {}), remote: [...this.remote.values()] };
     if (typeof header.jku === 'string') {
       const set = this.remote.get(header.jku);
       if (set) return { remote: [set] };
-      if (this.inline && this.issuer.jkuAliases.includes(header.jku)) return { inline: this.inline, remote: [] };
+      if (this.inline && this.issuer.jkuAliases.includes(header.jku))
+        return { inline: this.inline, remote: [] };
     }
     throw new AuthFailure('jku-not-allowed');
   }
@@ -115,7 +117,8 @@ async function findIn(keys: KeyGetter, header: JWSHeaderParameters): Promise<Ver
   try {
     return await keys(header, { payload: '', signature: '' });
   } catch (err) {
-    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return undefined;
+    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
+      return undefined;
     throw err;
   }
 }

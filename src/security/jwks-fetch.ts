@@ -62,5 +62,9 @@ export async function fetchJwks(url: string, options: JwksFetchOptions): Promise
 export function isPublicSigningKey(key: unknown): boolean {
   if (typeof key !== 'object' || key === null) return false;
   const k = key as Record<string, unknown>;
-  return (k.kty === 'EC' || k.kty === 'RSA' || k.kty === 'OKP') && !('d' in k) && (k.use === undefined || k.use === 'sig');
+  return (
+    (k.kty === 'EC' || k.kty === 'RSA' || k.kty === 'OKP') &&
+    !('d' in k) &&
+    (k.use === undefined || k.use === 'sig')
+  );
 }

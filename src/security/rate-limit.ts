@@ -16,7 +16,9 @@ export async function registerRateLimit(app: FastifyInstance, perMinute: number)
     timeWindow: 60_000,
     allowList: (request: FastifyRequest) => !isProtectedRequest(request),
     keyGenerator: (request: FastifyRequest) =>
-      request.caller ? `iss:${request.caller.issuer}|tenant:${request.caller.tenant ?? ''}` : `ip:${request.ip}`,
+      request.caller
+        ? `iss:${request.caller.issuer}|tenant:${request.caller.tenant ?? ''}`
+        : `ip:${request.ip}`,
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(429, 'Too many requests; retry later', {
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))) },

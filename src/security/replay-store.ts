@@ -60,7 +60,10 @@ export class MemoryReplayStore implements ReplayStore {
 export class RedisReplayStore implements ReplayStore {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix = 'cds-hooks:jti:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'cds-hooks:jti:',
+  ) {
     this.redis = new Redis(url, {
       // Commands wait for a (re)connection at most commandTimeout: an auth check must never hang on Redis.
       maxRetriesPerRequest: 1,

@@ -1,4 +1,11 @@
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWSHeaderParameters } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWSHeaderParameters,
+} from 'jose';
 import type { CallerIdentity } from '../plugins/decorations.js';
 import { isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
 import { AuthFailure } from './auth-failure.js';
@@ -47,7 +54,8 @@ export class TokenVerifier {
     const header = readHeader(token);
     const payload = readPayload(token);
 
-    if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT') throw new AuthFailure('typ-invalid');
+    if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')
+      throw new AuthFailure('typ-invalid');
     const alg = header.alg;
     if (typeof alg !== 'string' || isNoneAlgorithm(alg)) throw new AuthFailure('alg-none');
     if (isSymmetricAlgorithm(alg)) throw new AuthFailure('alg-symmetric');
@@ -85,7 +93,8 @@ export class TokenVerifier {
       throw new AuthFailure('tenant-untrusted');
     }
     const jti = claims.jti;
-    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new AuthFailure('jti-missing');
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
+      throw new AuthFailure('jti-missing');
 
     // Keep the nonce until the token could no longer be accepted (exp plus the tolerated skew).
     const ttlMs = (exp + this.options.clockSkewSeconds) * 1000 - this.now();

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isConfigurableAlgorithm, isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
+import {
+  isConfigurableAlgorithm,
+  isNoneAlgorithm,
+  isSymmetricAlgorithm,
+  type Algorithm,
+} from './algorithms.js';
 
 /**
  * The EHRs this service trusts (CDS_TRUSTED_ISSUERS), as a JSON file path or inline JSON:
@@ -33,9 +38,12 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
-const algorithm = z.string().refine((a) => !isNoneAlgorithm(a) && !isSymmetricAlgorithm(a), {
-  message: '"none" and HS* algorithms are never allowed',
-}).refine(isConfigurableAlgorithm, { message: 'unsupported algorithm' });
+const algorithm = z
+  .string()
+  .refine((a) => !isNoneAlgorithm(a) && !isSymmetricAlgorithm(a), {
+    message: '"none" and HS* algorithms are never allowed',
+  })
+  .refine(isConfigurableAlgorithm, { message: 'unsupported algorithm' });
 
 const jwk = z.looseObject({ kty: z.string() }).refine((k) => !('d' in k) && k.kty !== 'oct', {
   message: 'a trusted JWKS must contain public keys only (no "d", no "oct" keys)',

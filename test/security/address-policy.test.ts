@@ -65,7 +65,15 @@ describe('fhirServer URL rules', () => {
 
   it('a caller may only name its own issuer bases', () => {
     const withIssuer = createFhirServerPolicy({
-      issuers: [{ iss: 'i', jwksUris: [], jkuAliases: [], tenants: [], fhirServers: ['https://fhir.example.org/r4/'] }],
+      issuers: [
+        {
+          iss: 'i',
+          jwksUris: [],
+          jkuAliases: [],
+          tenants: [],
+          fhirServers: ['https://fhir.example.org/r4/'],
+        },
+      ],
       allowlist: [],
       allowPrivateNetwork: false,
       allowHttpLoopback: false,

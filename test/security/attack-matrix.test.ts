@@ -74,13 +74,23 @@ describe('EHR JWT verification: attack matrix', () => {
         aud: [SERVICE_AUD],
         claims: { sub: 'client-42', tenant: 'any-tenant', nbf: nowSeconds() - 10 },
       });
-      const res = await t.app.inject({ method: 'POST', url: SERVICE_PATH, headers: bearer(token), payload: patientViewRequest() });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: SERVICE_PATH,
+        headers: bearer(token),
+        payload: patientViewRequest(),
+      });
       expect(res.statusCode).toBe(200);
     });
 
     it('a valid token on feedback, aud differing only by a trailing slash', async () => {
       const token = await mint(es, { iss: EHR_ISS, aud: BASE_URL + FEEDBACK_PATH + '/' });
-      const res = await t.app.inject({ method: 'POST', url: FEEDBACK_PATH, headers: bearer(token), payload: { feedback: [] } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: FEEDBACK_PATH,
+        headers: bearer(token),
+        payload: { feedback: [] },
+      });
       expect(t.takeFailures()).toEqual([]);
       expect(res.statusCode).not.toBe(401);
     });
@@ -94,15 +104,32 @@ describe('EHR JWT verification: attack matrix', () => {
     ['not a JWT', 'token-malformed', async () => bearer('abc.def')],
     ['expired', 'expired', async () => bearer(await valid(es, { iatOffset: -1000, lifetime: 300 }))],
     ['iat in the future', 'iat-in-future', async () => bearer(await valid(es, { iatOffset: 600 }))],
-    ['nbf in the future', 'not-yet-valid', async () => bearer(await valid(es, { claims: { nbf: nowSeconds() + 600 } }))],
-    ['wrong aud', 'aud-mismatch', async () => bearer(await valid(es, { aud: 'https://other.example/cds-services' }))],
+    [
+      'nbf in the future',
+      'not-yet-valid',
+      async () => bearer(await valid(es, { claims: { nbf: nowSeconds() + 600 } })),
+    ],
+    [
+      'wrong aud',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: 'https://other.example/cds-services' })),
+    ],
     [
       'aud array without a match',
       'aud-mismatch',
-      async () => bearer(await valid(es, { aud: ['https://a.example/cds-services', BASE_URL + '/cds-services/x'] })),
+      async () =>
+        bearer(await valid(es, { aud: ['https://a.example/cds-services', BASE_URL + '/cds-services/x'] })),
     ],
-    ['aud on another host alias', 'aud-mismatch', async () => bearer(await valid(es, { aud: 'http://127.0.0.1:3000/cds-services' }))],
-    ['unknown iss', 'iss-untrusted', async () => bearer(await mint(attacker, { iss: 'https://evil.example', aud: DISCOVERY_AUD }))],
+    [
+      'aud on another host alias',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: 'http://127.0.0.1:3000/cds-services' })),
+    ],
+    [
+      'unknown iss',
+      'iss-untrusted',
+      async () => bearer(await mint(attacker, { iss: 'https://evil.example', aud: DISCOVERY_AUD })),
+    ],
     ['missing iss', 'iss-missing', async () => bearer(await valid(es, { claims: { iss: undefined } }))],
     ['unknown kid', 'kid-unknown', async () => bearer(await valid(es, { header: { kid: 'no-such-kid' } }))],
     ['kid missing', 'kid-missing', async () => bearer(await valid(es, { header: { kid: undefined } }))],
@@ -115,7 +142,8 @@ describe('EHR JWT verification: attack matrix', () => {
     [
       'alg NONE (case variant)',
       'alg-none',
-      async () => bearer(unsignedToken({ alg: 'NONE', typ: 'JWT', kid: es.kid }, decodePayload(await valid(es)))),
+      async () =>
+        bearer(unsignedToken({ alg: 'NONE', typ: 'JWT', kid: es.kid }, decodePayload(await valid(es)))),
     ],
     [
       'HS256 signed with the RSA public key as the HMAC secret',
@@ -162,7 +190,11 @@ describe('EHR JWT verification: attack matrix', () => {
     ['missing iat', 'iat-missing', async () => bearer(await valid(es, { claims: { iat: undefined } }))],
     ['wrong typ', 'typ-invalid', async () => bearer(await valid(es, { header: { typ: 'at+jwt' } }))],
     ['missing typ', 'typ-invalid', async () => bearer(await valid(es, { header: { typ: undefined } }))],
-    ['lifetime above JWT_MAX_LIFETIME_SECONDS', 'lifetime-too-long', async () => bearer(await valid(es, { lifetime: 7200 }))],
+    [
+      'lifetime above JWT_MAX_LIFETIME_SECONDS',
+      'lifetime-too-long',
+      async () => bearer(await valid(es, { lifetime: 7200 })),
+    ],
     [
       'oversized token',
       'token-too-large',
@@ -191,7 +223,12 @@ describe('EHR JWT verification: attack matrix', () => {
   it('refuses a token minted for discovery on a service URL (aud)', async () => {
     const token = await valid(es);
     t.takeFailures();
-    const res = await t.app.inject({ method: 'POST', url: SERVICE_PATH, headers: bearer(token), payload: patientViewRequest() });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: SERVICE_PATH,
+      headers: bearer(token),
+      payload: patientViewRequest(),
+    });
     expect(res.statusCode).toBe(401);
     expect(t.takeFailures()).toEqual(['aud-mismatch']);
   });
@@ -199,7 +236,12 @@ describe('EHR JWT verification: attack matrix', () => {
   it('refuses a service token on the feedback URL (aud)', async () => {
     const token = await mint(es, { iss: EHR_ISS, aud: SERVICE_AUD });
     t.takeFailures();
-    const res = await t.app.inject({ method: 'POST', url: FEEDBACK_PATH, headers: bearer(token), payload: { feedback: [] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: FEEDBACK_PATH,
+      headers: bearer(token),
+      payload: { feedback: [] },
+    });
     expect(res.statusCode).toBe(401);
     expect(t.takeFailures()).toEqual(['aud-mismatch']);
   });
@@ -208,7 +250,12 @@ describe('EHR JWT verification: attack matrix', () => {
     // The jti is recorded only after every other check, so a mis-addressed call cannot be used to block a
     // legitimate one — and the same token is still accepted where it belongs.
     const token = await valid(es);
-    await t.app.inject({ method: 'POST', url: SERVICE_PATH, headers: bearer(token), payload: patientViewRequest() });
+    await t.app.inject({
+      method: 'POST',
+      url: SERVICE_PATH,
+      headers: bearer(token),
+      payload: patientViewRequest(),
+    });
     expect((await discovery(bearer(token))).res.statusCode).toBe(200);
   });
 

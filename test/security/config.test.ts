@@ -31,14 +31,18 @@ describe('security configuration', () => {
   });
 
   it('CDS_AUTH=required refuses to start without a trusted issuer', () => {
-    expect(configError({ CDS_AUTH: 'required', PUBLIC_BASE_URL: 'https://cds.example' })).toMatch(/CDS_TRUSTED_ISSUERS/);
+    expect(configError({ CDS_AUTH: 'required', PUBLIC_BASE_URL: 'https://cds.example' })).toMatch(
+      /CDS_TRUSTED_ISSUERS/,
+    );
   });
 
   it('never allows none or HS* in JWT_ALGORITHMS or per issuer', () => {
     expect(configError({ JWT_ALGORITHMS: 'HS256' })).toMatch(/JWT_ALGORITHMS/);
     expect(configError({ JWT_ALGORITHMS: 'none' })).toMatch(/JWT_ALGORITHMS/);
     expect(
-      configError({ CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: 'a', jwks_uri: 'https://a/j', algorithms: ['HS384'] }]) }),
+      configError({
+        CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: 'a', jwks_uri: 'https://a/j', algorithms: ['HS384'] }]),
+      }),
     ).toMatch(/CDS_TRUSTED_ISSUERS/);
   });
 
@@ -51,9 +55,9 @@ describe('security configuration', () => {
 
   it('requires https jwks_uri in production', () => {
     const httpIssuer = JSON.stringify([{ iss: 'a', jwks_uri: 'http://a.example/jwks' }]);
-    expect(configError({ ...PROD, PUBLIC_BASE_URL: 'https://cds.example', CDS_TRUSTED_ISSUERS: httpIssuer })).toMatch(
-      /https/,
-    );
+    expect(
+      configError({ ...PROD, PUBLIC_BASE_URL: 'https://cds.example', CDS_TRUSTED_ISSUERS: httpIssuer }),
+    ).toMatch(/https/);
   });
 
   it('reads CDS_TRUSTED_ISSUERS from a file, in either shape', () => {
@@ -68,9 +72,9 @@ describe('security configuration', () => {
   it('rejects malformed issuer entries with the offending field', () => {
     expect(configError({ CDS_TRUSTED_ISSUERS: '{not json' })).toMatch(/not valid JSON/);
     expect(configError({ CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: 'a' }]) })).toMatch(/jwks_uri/);
-    expect(configError({ CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: 'a', jwks_uri: 'https://a/j', extra: 1 }]) })).toMatch(
-      /CDS_TRUSTED_ISSUERS/,
-    );
+    expect(
+      configError({ CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: 'a', jwks_uri: 'https://a/j', extra: 1 }]) }),
+    ).toMatch(/CDS_TRUSTED_ISSUERS/);
   });
 
   it('CDS_TRUST_SANDBOX adds the sandbox issuer outside production, and refuses production', () => {

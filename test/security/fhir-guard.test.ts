@@ -20,7 +20,13 @@ function hookCall(fhirServer: string) {
   return patientViewRequest({
     prefetch,
     fhirServer,
-    fhirAuthorization: { access_token: FHIR_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+    fhirAuthorization: {
+      access_token: FHIR_TOKEN,
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 'cds',
+    },
   });
 }
 
@@ -66,13 +72,20 @@ describe('fhirServer guard', () => {
   }
   async function callWithToken(app: FastifyInstance, fhirServer: string) {
     const token = await mint(key, { iss: EHR_ISS, aud: BASE_URL + SERVICE_PATH });
-    const res = await app.inject({ method: 'POST', url: SERVICE_PATH, headers: bearer(token), payload: hookCall(fhirServer) });
+    const res = await app.inject({
+      method: 'POST',
+      url: SERVICE_PATH,
+      headers: bearer(token),
+      payload: hookCall(fhirServer),
+    });
     return { res, token };
   }
   const callOpen = (app: FastifyInstance, fhirServer: string) =>
     app.inject({ method: 'POST', url: SERVICE_PATH, payload: hookCall(fhirServer) });
   const refusals = () =>
-    logs.map((l) => JSON.parse(l) as { fhirServerRefused?: string }).flatMap((l) => (l.fhirServerRefused ? [l.fhirServerRefused] : []));
+    logs
+      .map((l) => JSON.parse(l) as { fhirServerRefused?: string })
+      .flatMap((l) => (l.fhirServerRefused ? [l.fhirServerRefused] : []));
 
   it("fetches from the issuer's FHIR base; the access token goes there and the EHR JWT goes nowhere", async () => {
     const t = await authApp();
@@ -162,14 +175,23 @@ describe('fhirServer guard', () => {
   });
 
   it('applies FHIR_SERVER_ALLOWLIST in every mode (origin or base entries)', async () => {
-    const denied = await openApp({ FHIR_ALLOW_PRIVATE_NETWORK: 'true', FHIR_SERVER_ALLOWLIST: 'https://fhir.allowed.example' });
+    const denied = await openApp({
+      FHIR_ALLOW_PRIVATE_NETWORK: 'true',
+      FHIR_SERVER_ALLOWLIST: 'https://fhir.allowed.example',
+    });
     expect((await callOpen(denied, fhir.base)).statusCode).toBe(403);
     expect(refusals()).toEqual(['not-on-allowlist']);
     expect(fhir.seen).toEqual([]);
 
-    const byOrigin = await openApp({ FHIR_ALLOW_PRIVATE_NETWORK: 'true', FHIR_SERVER_ALLOWLIST: new URL(fhir.base).origin });
+    const byOrigin = await openApp({
+      FHIR_ALLOW_PRIVATE_NETWORK: 'true',
+      FHIR_SERVER_ALLOWLIST: new URL(fhir.base).origin,
+    });
     expect((await callOpen(byOrigin, fhir.base)).statusCode).toBe(200);
-    const byBase = await openApp({ FHIR_ALLOW_PRIVATE_NETWORK: 'true', FHIR_SERVER_ALLOWLIST: `https://x.example,${fhir.base}/` });
+    const byBase = await openApp({
+      FHIR_ALLOW_PRIVATE_NETWORK: 'true',
+      FHIR_SERVER_ALLOWLIST: `https://x.example,${fhir.base}/`,
+    });
     expect((await callOpen(byBase, fhir.base)).statusCode).toBe(200);
   });
 });

@@ -79,7 +79,11 @@ describe('request security with CDS_AUTH=required', () => {
 
   it('a valid call gets security headers that do not break CDS clients', async () => {
     const token = await mint(key, { iss: EHR_ISS, aud: BASE_URL + DISCOVERY_PATH });
-    const res = await t.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: { ...bearer(token), origin: 'https://sandbox.cds-hooks.org' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: DISCOVERY_PATH,
+      headers: { ...bearer(token), origin: 'https://sandbox.cds-hooks.org' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
@@ -108,7 +112,10 @@ describe('request security with CDS_AUTH=required', () => {
 describe('CDS_AUTH=off', () => {
   it('logs a clear warning at start-up and lets calls through without a token', async () => {
     const logs: string[] = [];
-    const app = await buildTestApp({ env: { LOG_LEVEL: 'warn' }, logStream: { write: (l) => void logs.push(l) } });
+    const app = await buildTestApp({
+      env: { LOG_LEVEL: 'warn' },
+      logStream: { write: (l) => void logs.push(l) },
+    });
     try {
       expect(logs.some((l) => l.includes('CDS_AUTH=off') && JSON.parse(l).level === 40)).toBe(true);
       expect((await app.inject({ method: 'GET', url: DISCOVERY_PATH })).statusCode).toBe(200);
@@ -127,13 +134,13 @@ describe('rate limit per issuer and tenant (RATE_LIMIT_PER_MINUTE)', () => {
     });
     try {
       const call = async (tenant: string) =>
-        (
-          await t.app.inject({
-            method: 'GET',
-            url: DISCOVERY_PATH,
-            headers: bearer(await mint(key, { iss: EHR_ISS, aud: BASE_URL + DISCOVERY_PATH, claims: { tenant } })),
-          })
-        );
+        await t.app.inject({
+          method: 'GET',
+          url: DISCOVERY_PATH,
+          headers: bearer(
+            await mint(key, { iss: EHR_ISS, aud: BASE_URL + DISCOVERY_PATH, claims: { tenant } }),
+          ),
+        });
       expect((await call('a')).statusCode).toBe(200);
       expect((await call('a')).statusCode).toBe(200);
       const limited = await call('a');
@@ -141,7 +148,8 @@ describe('rate limit per issuer and tenant (RATE_LIMIT_PER_MINUTE)', () => {
       expect(limited.headers['retry-after']).toBeDefined();
       expect(limited.json()).toMatchObject({ statusCode: 429 });
       expect((await call('b')).statusCode).toBe(200);
-      for (let i = 0; i < 5; i++) expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await t.app.close();
     }

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_URL, bearer, buildAuthApp, DISCOVERY_PATH, EHR_ISS, issuersEnv, type AuthTestApp } from './support/auth-app.js';
+import {
+  BASE_URL,
+  bearer,
+  buildAuthApp,
+  DISCOVERY_PATH,
+  EHR_ISS,
+  issuersEnv,
+  type AuthTestApp,
+} from './support/auth-app.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { jwksOf, makeKey } from './support/keys.js';
 import { mint } from './support/mint.js';
@@ -12,7 +20,10 @@ describe('issuer keys (JWKS)', () => {
   });
 
   async function setup(jwks: JwksServer, env: Record<string, string> = {}): Promise<AuthTestApp> {
-    const t = await buildAuthApp({ CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: EHR_ISS, jwks_uri: jwks.url }]), ...env });
+    const t = await buildAuthApp({
+      CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: EHR_ISS, jwks_uri: jwks.url }]),
+      ...env,
+    });
     open.push(t.app);
     return t;
   }
@@ -173,10 +184,12 @@ describe('issuer keys (JWKS)', () => {
     });
     open.push(t.app);
     const aud = BASE_URL + DISCOVERY_PATH;
-    expect((await call(t, await mint(key, { iss: EHR_ISS, aud, claims: { tenant: 'org-1' } }))).status).toBe(200);
-    expect((await call(t, await mint(key, { iss: EHR_ISS, aud, claims: { tenant: 'org-2' } }))).failures).toEqual([
-      'tenant-untrusted',
-    ]);
+    expect((await call(t, await mint(key, { iss: EHR_ISS, aud, claims: { tenant: 'org-1' } }))).status).toBe(
+      200,
+    );
+    expect(
+      (await call(t, await mint(key, { iss: EHR_ISS, aud, claims: { tenant: 'org-2' } }))).failures,
+    ).toEqual(['tenant-untrusted']);
     expect((await call(t, await mint(key, { iss: EHR_ISS, aud }))).failures).toEqual(['tenant-untrusted']);
   });
 });

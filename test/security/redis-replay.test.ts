@@ -1,7 +1,15 @@
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisReplayStore } from '../../src/security/replay-store.js';
-import { BASE_URL, bearer, buildAuthApp, DISCOVERY_PATH, EHR_ISS, issuersEnv, type AuthTestApp } from './support/auth-app.js';
+import {
+  BASE_URL,
+  bearer,
+  buildAuthApp,
+  DISCOVERY_PATH,
+  EHR_ISS,
+  issuersEnv,
+  type AuthTestApp,
+} from './support/auth-app.js';
 import { jwksOf, makeKey, type TestKey } from './support/keys.js';
 import { mint } from './support/mint.js';
 
@@ -42,15 +50,21 @@ describe.skipIf(!reachable)('jti replay store in Redis', () => {
 
   it('a token accepted by one instance is refused by the other as a replay', async () => {
     const t = await token();
-    expect((await a.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(t) })).statusCode).toBe(200);
+    expect((await a.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(t) })).statusCode).toBe(
+      200,
+    );
     const res = await b.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(t) });
     expect(res.statusCode).toBe(401);
     expect(b.takeFailures()).toEqual(['jti-replayed']);
   });
 
   it('distinct tokens are accepted by both instances', async () => {
-    expect((await a.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(await token()) })).statusCode).toBe(200);
-    expect((await b.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(await token()) })).statusCode).toBe(200);
+    expect(
+      (await a.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(await token()) })).statusCode,
+    ).toBe(200);
+    expect(
+      (await b.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(await token()) })).statusCode,
+    ).toBe(200);
   });
 
   it('entries expire with the token (SET NX PX)', async () => {
@@ -71,7 +85,11 @@ describe.skipIf(!reachable)('jti replay store in Redis', () => {
       REDIS_URL: 'redis://127.0.0.1:1',
     });
     try {
-      const res = await down.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(await token()) });
+      const res = await down.app.inject({
+        method: 'GET',
+        url: DISCOVERY_PATH,
+        headers: bearer(await token()),
+      });
       expect(res.statusCode).toBe(503);
       expect(down.takeFailures()).toEqual(['replay-store-unavailable']);
     } finally {

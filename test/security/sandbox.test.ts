@@ -10,11 +10,15 @@ import { bearer, buildAuthApp, issuersEnv, type AuthTestApp } from './support/au
  * key pair (test/fixtures/sandbox, private half included), header {alg ES384, typ JWT, kid, jku}, payload
  * {iss, aud, exp = iat + 300, iat, jti}, aud = the exact URL typed into the sandbox.
  */
-const keypair = JSON.parse(readFileSync(new URL('../fixtures/sandbox/jwk-keypair.json', import.meta.url), 'utf8')) as {
+const keypair = JSON.parse(
+  readFileSync(new URL('../fixtures/sandbox/jwk-keypair.json', import.meta.url), 'utf8'),
+) as {
   keys: (JWK & { kid: string })[];
 };
 const sandboxJwk = keypair.keys[0]!;
-const sandboxJwks = JSON.parse(readFileSync(new URL('../fixtures/sandbox/jwks.json', import.meta.url), 'utf8')) as unknown;
+const sandboxJwks = JSON.parse(
+  readFileSync(new URL('../fixtures/sandbox/jwks.json', import.meta.url), 'utf8'),
+) as unknown;
 const LOCAL_BASE = 'http://127.0.0.1:3001';
 
 async function sandboxToken(aud: string): Promise<string> {
@@ -58,7 +62,9 @@ describe('CDS Hooks sandbox preset (CDS_TRUST_SANDBOX)', () => {
 
   it('refuses a sandbox-minted token without the preset (iss not trusted)', async () => {
     // Even with the sandbox's own public key configured for another issuer, its iss is not trusted.
-    const t = await app({ CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: 'https://ehr.example.test', jwks: sandboxJwks }]) });
+    const t = await app({
+      CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: 'https://ehr.example.test', jwks: sandboxJwks }]),
+    });
     const res = await t.app.inject({
       method: 'GET',
       url: '/cds-services',
@@ -81,7 +87,11 @@ describe('CDS Hooks sandbox preset (CDS_TRUST_SANDBOX)', () => {
 
   it('refuses to start under NODE_ENV=production', () => {
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', CDS_TRUST_SANDBOX: 'true', PUBLIC_BASE_URL: 'https://cds.example' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        CDS_TRUST_SANDBOX: 'true',
+        PUBLIC_BASE_URL: 'https://cds.example',
+      }),
     ).toThrow(/CDS_TRUST_SANDBOX/);
   });
 });

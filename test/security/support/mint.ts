@@ -28,8 +28,11 @@ export async function mint(key: TestKey, options: MintOptions): Promise<string> 
   };
   for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
   const header = { alg: key.alg, typ: 'JWT', kid: key.kid, ...options.header };
-  for (const [k, v] of Object.entries(header)) if (v === undefined) delete (header as Record<string, unknown>)[k];
-  return new SignJWT(payload as JWTPayload).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
+  for (const [k, v] of Object.entries(header))
+    if (v === undefined) delete (header as Record<string, unknown>)[k];
+  return new SignJWT(payload as JWTPayload)
+    .setProtectedHeader(header as { alg: string })
+    .sign(key.privateKey);
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -46,5 +49,8 @@ export function withPayload(token: string, payload: Record<string, unknown>): st
 }
 
 export function decodePayload(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
