@@ -26,6 +26,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const plan = quick
   ? {
+      sizes: ['small', 'typical', 'large'] as PatientSize[],
       measureSeconds: 1,
       hugeSeconds: 2,
       warmupSeconds: 0.5,
@@ -35,6 +36,7 @@ const plan = quick
       evaluateRuns: 5,
     }
   : {
+      sizes: Object.keys(PATIENT_SIZES) as PatientSize[],
       measureSeconds: 3,
       hugeSeconds: 4,
       warmupSeconds: 1,
@@ -47,10 +49,13 @@ const HOOKS: BenchHook[] = ['order-select', 'patient-view'];
 const CONCURRENCY = [1, 10];
 const SOAK_RATE = 500;
 
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const wallStart = performance.now();
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench ${((performance.now() - wallStart) / 1000).toFixed(0).padStart(3)} s] ${message}\n`,
+  );
 
 async function main() {
-  const wallStart = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'cds-bench-'));
   const processes: RunningProcess[] = [];
   try {
@@ -151,8 +156,9 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
   const trackPeak = () => (peakRssBytes = Math.max(peakRssBytes, service.rssBytes()));
   const scenarios: ScenarioResult[] = [];
   let serviceMaxLagMs: number | undefined;
-  let hugeHttpMaxMs = 0;
-  for (const [size, patient] of patients) {
+  let hugeHttpMaxMs = NaN;
+  for (const size of plan.sizes) {
+    const patient = patients.get(size)!;
     if (size === 'huge') await scrapeMetrics(service.baseUrl); // opens a fresh event-loop-delay window
     const seconds = size === 'huge' ? plan.hugeSeconds : plan.measureSeconds;
     for (const hook of HOOKS) {
@@ -174,7 +180,8 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
         const rssAfterBytes = service.rssBytes();
         trackPeak();
         const base = await runLoad({ url: baselineUrl, body, connections, durationSeconds: seconds });
-        if (size === 'huge') hugeHttpMaxMs = Math.max(hugeHttpMaxMs, measured.max);
+        if (size === 'huge')
+          hugeHttpMaxMs = Math.max(Number.isNaN(hugeHttpMaxMs) ? 0 : hugeHttpMaxMs, measured.max);
         scenarios.push({
           size,
           resources: patient.resources.length + 1,
@@ -200,6 +207,7 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
     patients.get('typical')!,
     prefetchTemplates(),
     plan.fallbackSeconds,
+    log,
   );
   trackPeak();
 

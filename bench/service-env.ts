@@ -27,8 +27,8 @@ export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
     PATIENT_HASH_SECRET: randomBytes(32).toString('hex'),
     // A throw-away card log, never the working tree's data/ directory.
     FEEDBACK_SQLITE_PATH: options.sqlitePath,
-    // The fallback bench's FHIR server is a plain-http server on loopback: allow exactly that.
-    FHIR_ALLOW_PRIVATE_NETWORK: 'true',
+    // The fallback bench's FHIR server is a plain-http server on loopback: allow exactly that (docs/security.md;
+    // this also admits loopback addresses, so FHIR_ALLOW_PRIVATE_NETWORK stays off).
     FHIR_ALLOW_HTTP_LOOPBACK: 'true',
     // 1 MiB (the default) is smaller than a 10,000-resource prefetch; an EHR sending such charts needs this too.
     BODY_LIMIT_BYTES: String(Math.max(1_048_576, Math.ceil(options.maxRequestBytes * 1.25))),
