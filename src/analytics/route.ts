@@ -3,6 +3,7 @@ import { HttpProblem } from '../errors.js';
 import { describeZodError } from '../cds-hooks/schemas/request.js';
 import type { FeedbackStore } from '../store/types.js';
 import { createAdminTokenCheck } from './admin-token.js';
+import { cardAnalyticsJsonSchema } from './response-schema.js';
 import { summarizeCards } from './summarize.js';
 import { resolveWindow, windowQuerySchema } from './window.js';
 
@@ -31,6 +32,7 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
             days: { type: 'string', description: 'window length in days (default 30)' },
           },
         },
+        response: { 200: cardAnalyticsJsonSchema },
       },
       validatorCompiler: () => () => true,
     },

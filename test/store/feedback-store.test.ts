@@ -58,6 +58,8 @@ describe.each(backends)('feedback store on $name', (backend) => {
         ANALYTICS_ADMIN_TOKEN: ADMIN_TOKEN,
         PATIENT_HASH_SECRET: HASH_SECRET,
         FEEDBACK_FLUSH_INTERVAL_MS: '60000',
+        // A failed test can leave the database down: do not wait long for it when closing.
+        FEEDBACK_SHUTDOWN_DRAIN_MS: '500',
         ...env,
       },
     });
@@ -186,16 +188,49 @@ describe.each(backends)('feedback store on $name', (backend) => {
 
     await outage.takeDown();
     // Three calls, two cards each: all answered, but only the newest four cards fit in the queue.
-    for (let i = 0; i < 3; i++) expect(await callPatientView(app)).toHaveLength(2);
+    const during = [];
+    for (let i = 0; i < 3; i++) during.push(await callPatientView(app));
+    expect(during.flat()).toHaveLength(6);
+    await sendFeedback(app, [accepted(during[2]![0]!)]);
     expect(await app.feedbackStore.queue.flush()).toBe(false);
     expect(total('dropped')).toBe(2);
     expect(total('retrying')).toBeGreaterThan(0);
-    expect(app.feedbackStore.queue.size).toBe(4);
+    expect(app.feedbackStore.queue.size).toBe(5); // four cards and the feedback item
 
     await outage.bringBack();
     await flush(app);
     expect(total('ok')).toBe(6);
     expect(await db.rows('card_log')).toHaveLength(6);
+    expect((await db.rows('card_feedback')).map((r) => r.card_uuid)).toEqual([during[2]![0]!.uuid]);
+  });
+
+  it('records the caller (issuer, tenant) and the hook instance with each card', async () => {
+    const app = await build();
+    app.cdsEvents.emit('hook.completed', {
+      serviceId: 'osteoporosis-order-sign',
+      hook: 'order-sign',
+      hookInstance: 'instance-1',
+      statusCode: 200,
+      durationMs: 1,
+      cards: stubEngine.evaluate({} as never),
+      prefetchSources: {},
+      patientId: 'p1',
+      contentVersion: 'content-9',
+      issuer: 'https://ehr.example.org',
+      tenant: 'tenant-a',
+    });
+    await flush(app);
+    const rows = await db.rows('card_log');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        service_id: 'osteoporosis-order-sign',
+        hook_instance: 'instance-1',
+        content_version: 'content-9',
+        issuer: 'https://ehr.example.org',
+        tenant: 'tenant-a',
+      });
+    }
   });
 
   it('never stores the patient id: only its keyed hash', async () => {
