@@ -1,4 +1,31 @@
 import type { Card, FhirResource, HookName } from '../cds-hooks/types.js';
+import { renderCards } from '../cards/render.js';
+import { DEFAULT_THRESHOLDS, type ClinicalConfig, type ClinicalThresholds, type OrderHookStatusCards } from '../config/clinical.js';
+import { formatDay } from './dates.js';
+import type { Finding } from './findings.js';
+import { oneCardPerProblem } from './one-card-per-problem.js';
+import { buildPatientRecord } from './record/build-record.js';
+import type { MedicationRecord } from './record/types.js';
+import type { RuleContext } from './rules/common.js';
+import { denosumabCourse, type DenosumabCourse } from './rules/denosumab-course.js';
+import { denosumabStatus } from './rules/denosumab-status.js';
+import { draftsInScope, isOsteoporosisOrder, readDraftOrders, type DraftOrder } from './rules/draft-orders.js';
+import { fractureEpisodes } from './rules/fracture-episodes.js';
+import { glucocorticoidExposure } from './rules/glucocorticoids.js';
+import { redosingSafetyNotes } from './rules/lab-checks.js';
+import { augmentationInRebound } from './rules/order-augmentation.js';
+import {
+  denosumabCalcium,
+  denosumabCkd,
+  immunosuppressionWithDenosumab,
+  missingLabs,
+  zoledronateRenal,
+} from './rules/order-antiresorptive.js';
+import { pthAfterDenosumab, pthCumulative } from './rules/order-pth.js';
+import { romosozumabCardiovascular, romosozumabDoseLimit } from './rules/order-romosozumab.js';
+import { reboundFractures } from './rules/rebound.js';
+import { recentFracture, suspectedRebound } from './rules/vertebral-fractures.js';
+import { compileTerminology, type Terminology } from './terminology/valuesets.js';
 
 /**
  * The boundary between the protocol layer and the clinical knowledge. The protocol layer hands over plain FHIR
@@ -24,7 +51,109 @@ export interface CdsEngine {
   evaluate(input: EngineInput): Card[];
 }
 
-/** Placeholder until the clinical engine lands: the pipeline is real, the rule set is empty. */
-export function createEngine(_options: unknown = {}): CdsEngine {
-  return { contentVersion: '0.0.0-empty', evaluate: () => [] };
+export interface EngineOptions {
+  thresholds?: Partial<ClinicalThresholds>;
+  orderHookStatusCards?: OrderHookStatusCards;
+  /** Folder of the ValueSet files (default: valuesets/ of the project). */
+  valueSetDir?: string;
+}
+
+const RULES_VERSION = '0.1.0';
+
+export interface ClinicalEvaluator {
+  readonly contentVersion: string;
+  readonly terminology: Terminology;
+  /** record → rules → findings after one-card-per-problem and order scoping (before rendering). */
+  findings(input: EngineInput): Finding[];
+}
+
+/** Build the evaluator once at start-up: value sets are loaded and compiled here, never per request. */
+export function createClinicalEvaluator(options: EngineOptions | Partial<ClinicalConfig> = {}): ClinicalEvaluator {
+  const terminology = compileTerminology((options as EngineOptions).valueSetDir);
+  const thresholds: ClinicalThresholds = { ...DEFAULT_THRESHOLDS, ...(options.thresholds ?? {}) };
+  const statusPolicy: OrderHookStatusCards = options.orderHookStatusCards ?? 'always';
+  const versions = [...new Set(terminology.version.split(',').map((v) => v.split('@')[1]))].join('+');
+  const contentVersion = `rules-${RULES_VERSION}+valuesets-${versions}`;
+
+  function findings(input: EngineInput): Finding[] {
+    const record = buildPatientRecord(input.resources, input.patientId, input.now, terminology, {
+      futureToleranceDays: thresholds.futureToleranceDays,
+    });
+    const ctx: RuleContext = { record, today: record.today, thresholds };
+    let course = denosumabCourse(record, thresholds);
+    const episodes = fractureEpisodes(record);
+    const rebound = reboundFractures(ctx, course, episodes);
+
+    let drafts: DraftOrder[] = [];
+    if (input.hook !== 'patient-view') {
+      const all = readDraftOrders(input.draftOrders, terminology, record.medicationIndex);
+      drafts = draftsInScope(all, input.hook, input.selections);
+      course = withDraftStop(course, drafts, ctx);
+    }
+
+    const patientFindings = () =>
+      oneCardPerProblem({
+        status: denosumabStatus(ctx, course, episodes, redosingSafetyNotes(ctx)),
+        fracture: recentFracture(ctx, episodes),
+        rebound: suspectedRebound(ctx, course, rebound),
+        others: [glucocorticoidExposure(ctx, course)].filter((f): f is Finding => !!f),
+      });
+
+    if (input.hook === 'patient-view') return patientFindings();
+
+    const orderFindings: Finding[] = [];
+    for (const draft of drafts) {
+      const checks = [
+        augmentationInRebound(ctx, draft, rebound),
+        romosozumabCardiovascular(ctx, draft),
+        romosozumabDoseLimit(ctx, draft),
+        pthAfterDenosumab(ctx, draft, course, rebound, drafts),
+        pthCumulative(ctx, draft),
+        zoledronateRenal(ctx, draft),
+        denosumabCalcium(ctx, draft),
+        denosumabCkd(ctx, draft),
+        missingLabs(ctx, draft),
+        immunosuppressionWithDenosumab(ctx, draft),
+      ];
+      for (const f of checks) if (f) orderFindings.push(f);
+    }
+    const includeStatus = statusPolicy === 'always' || drafts.some(isOsteoporosisOrder);
+    return [...orderFindings, ...(includeStatus ? patientFindings() : [])];
+  }
+
+  return { contentVersion, terminology, findings };
+}
+
+/**
+ * order-sign/order-select: a denosumab draft that discontinues therapy (stopped/cancelled/doNotPerform) is an
+ * explicit stop today (R4) → DMAB-PLANNED-STOP while the course is still within its interval.
+ */
+function withDraftStop(course: DenosumabCourse, drafts: DraftOrder[], ctx: RuleContext): DenosumabCourse {
+  const stopping = drafts.find((d) => d.agent?.agent === 'denosumab' && d.stopping);
+  if (!stopping || !course.last) return course;
+  const record: MedicationRecord = {
+    ...(stopping.ref ? { reference: stopping.ref } : {}),
+    resourceType: stopping.resourceType,
+    kind: 'request',
+    status: `being stopped (draft order, ${formatDay(ctx.today)})`,
+    display: stopping.orderName,
+    agent: stopping.agent!,
+    immunosuppressants: [],
+    hadFutureDate: false,
+    active: false,
+    explicitStop: true,
+  };
+  return { ...course, stop: { day: ctx.today, record } };
+}
+
+/** The engine used by app.ts: record → rules → findings → cards (src/cards/render.ts). */
+export function createEngine(options: EngineOptions | Partial<ClinicalConfig> = {}): CdsEngine {
+  const evaluator = createClinicalEvaluator(options);
+  return {
+    contentVersion: evaluator.contentVersion,
+    evaluate(input: EngineInput): Card[] {
+      const findings = evaluator.findings(input);
+      return renderCards(findings, { patientId: input.patientId, now: input.now, hook: input.hook });
+    },
+  };
 }

@@ -15,7 +15,6 @@ const schema = z.object({
   FHIR_FETCH_DEADLINE_MS: envInt(2000, 50, 60_000),
   FHIR_MAX_PAGES: envInt(10, 1, 1000),
   FHIR_MAX_RESPONSE_BYTES: envInt(10 * 1_048_576, 1024, 500 * 1_048_576),
-  ORDER_HOOK_STATUS_CARDS: z.enum(['always', 'osteoporosis-orders']).optional().default('always'),
   PRETTY_LOGS: envBool(false),
 });
 
@@ -40,6 +39,5 @@ export function parseCoreConfig(env: Env) {
       maxPages: raw.FHIR_MAX_PAGES,
       maxResponseBytes: raw.FHIR_MAX_RESPONSE_BYTES,
     },
-    orderHookStatusCards: raw.ORDER_HOOK_STATUS_CARDS,
   };
 }

@@ -1,0 +1,107 @@
+import type { CodingLike } from '../terminology/valuesets.js';
+
+/**
+ * Defensive readers for FHIR JSON as received. EHRs and the CDS Hooks sandbox send non-strict R4 (a single object
+ * where an array is required, strings where a CodeableConcept is expected) and DSTU2/STU3 shapes: every reader
+ * accepts both and never throws.
+ */
+
+export type Json = Record<string, unknown>;
+
+export const asObject = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+
+export const asString = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+export const asNumber = (v: unknown): number | undefined => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+};
+
+/** A value that should be an array but may arrive as a single item. */
+export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+export interface Concept {
+  codings: CodingLike[];
+  /** Displays and text joined, for the text fallbacks. */
+  text: string;
+}
+
+/** A CodeableConcept (or a bare Coding, or a plain string) as codings + text. */
+export function readConcept(v: unknown): Concept {
+  if (typeof v === 'string') return { codings: [], text: v };
+  const o = asObject(v);
+  if (!o) return { codings: [], text: '' };
+  const codings: CodingLike[] = [];
+  const texts: string[] = [];
+  const codingList = o.coding !== undefined ? asArray(o.coding) : o.code !== undefined || o.system !== undefined ? [o] : [];
+  for (const c of codingList) {
+    const coding = asObject(c);
+    if (!coding) continue;
+    codings.push({ system: coding.system, code: coding.code, display: coding.display });
+    const display = asString(coding.display);
+    if (display) texts.push(display);
+  }
+  const text = asString(o.text);
+  if (text) texts.unshift(text);
+  return { codings, text: texts.join(' | ') };
+}
+
+export function mergeConcepts(...concepts: Concept[]): Concept {
+  return {
+    codings: concepts.flatMap((c) => c.codings),
+    text: concepts
+      .map((c) => c.text)
+      .filter((t) => t.length > 0)
+      .join(' | '),
+  };
+}
+
+/** A status that may be a code string or (non-strict / R4 Condition) a CodeableConcept. */
+export function readStatus(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.toLowerCase();
+  const concept = asObject(v);
+  if (!concept) return undefined;
+  for (const c of asArray(concept.coding)) {
+    const code = asString(asObject(c)?.code);
+    if (code) return code.toLowerCase();
+  }
+  return asString(concept.text)?.toLowerCase();
+}
+
+export interface QuantityValue {
+  value: number;
+  unit: string;
+}
+
+export function readQuantity(v: unknown): QuantityValue | undefined {
+  const q = asObject(v);
+  if (!q) return undefined;
+  const value = asNumber(q.value);
+  if (value === undefined) return undefined;
+  return { value, unit: (asString(q.unit) ?? asString(q.code) ?? '').trim() };
+}
+
+/** A mass in mg, or undefined when the unit is not a mass unit. */
+export function toMilligrams(q: QuantityValue | undefined): number | undefined {
+  if (!q) return undefined;
+  const unit = q.unit.toLowerCase();
+  if (unit === 'mg' || unit === 'milligram' || unit === 'milligrams') return q.value;
+  if (unit === 'g' || unit === 'gram') return q.value * 1000;
+  if (unit === 'mcg' || unit === 'ug' || unit === 'µg' || unit === 'microgram') return q.value / 1000;
+  return undefined;
+}
+
+/** `Type/id` of a resource, when it has an id. */
+export function referenceOf(resource: Json): string | undefined {
+  const type = asString(resource.resourceType);
+  const id = asString(resource.id);
+  return type && id ? `${type}/${id}` : undefined;
+}
+
+/** The `Type/id` tail of a reference string (relative, absolute URL or with _history). */
+export function referenceKey(ref: string): string | undefined {
+  const m = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}

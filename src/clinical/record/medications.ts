@@ -1,0 +1,141 @@
+import type { Day } from '../dates.js';
+import { parseDay } from '../dates.js';
+import { classifyAgent, classifyGlucocorticoid, immunosuppressantIngredients } from '../terminology/classify-medication.js';
+import type { Terminology } from '../terminology/valuesets.js';
+import { asArray, asObject, asString, readStatus, referenceOf, type Json } from './fhir-read.js';
+import { administrationsPerDay, doseMilligrams, doseQuantity, medicationConcept, timingBounds, type MedicationIndex } from './medication-concept.js';
+import type { MedicationKind, MedicationRecord } from './types.js';
+
+export interface DateWindow {
+  today: Day;
+  /** Latest acceptable date: today + tolerance (R15). */
+  latest: Day;
+}
+
+const KIND_BY_TYPE: Record<string, MedicationKind> = {
+  MedicationAdministration: 'administration',
+  MedicationStatement: 'statement',
+  MedicationRequest: 'request',
+  MedicationOrder: 'request',
+};
+
+export const isMedicationType = (type: string) => type in KIND_BY_TYPE;
+
+/**
+ * One medication resource → MedicationRecord, or undefined when it must be ignored (R15: entered-in-error;
+ * not-done administrations; not-taken statements, and intended ones carry no dose date).
+ */
+export function normaliseMedication(
+  resource: Json,
+  terminology: Terminology,
+  medications: MedicationIndex,
+  window: DateWindow,
+): MedicationRecord | undefined {
+  const resourceType = String(resource.resourceType);
+  const kind = KIND_BY_TYPE[resourceType];
+  if (!kind) return undefined;
+  const status = readStatus(resource.status) ?? '';
+  if (status === 'entered-in-error') return undefined;
+  if (kind === 'administration' && status === 'not-done') return undefined;
+  // STU3 MedicationStatement.taken = n (not taken); R4 status not-taken; also wasNotTaken / notGiven (DSTU2).
+  if (kind === 'statement' && (status === 'not-taken' || resource.taken === 'n' || resource.wasNotTaken === true)) return undefined;
+  if (kind === 'administration' && (resource.notGiven === true || resource.wasNotGiven === true)) return undefined;
+
+  const concept = medicationConcept(resource, medications);
+  const dose = doseQuantity(resource);
+  const doseMg = doseMilligrams(resource);
+  const agent = classifyAgent(terminology, { ...concept, ...(doseMg !== undefined ? { doseMg } : {}) });
+  const glucocorticoid = classifyGlucocorticoid(terminology, concept);
+  const immunosuppressants = immunosuppressantIngredients(concept);
+
+  let hadFutureDate = false;
+  /** A date, unless it lies beyond now + tolerance (then ignored and flagged, R15). */
+  const dated = (value: unknown): Day | undefined => {
+    const day = parseDay(value);
+    if (day !== undefined && day > window.latest) {
+      hadFutureDate = true;
+      return undefined;
+    }
+    return day;
+  };
+
+  const period = asObject(resource.effectivePeriod);
+  let doseDay: Day | undefined;
+  let startDay: Day | undefined;
+  let endDay: Day | undefined;
+  let assertedDay: Day | undefined;
+  if (kind === 'administration') {
+    // R2.1: completed or in-progress (a missing status is read as completed: an administration record documents a dose).
+    const given = status === '' || status === 'completed' || status === 'in-progress';
+    const day = dated(resource.effectiveDateTime ?? period?.start ?? resource.effectiveTimeDateTime ?? asObject(resource.effectiveTimePeriod)?.start);
+    if (given) doseDay = day;
+    startDay = day;
+  } else if (kind === 'statement') {
+    const effective = dated(resource.effectiveDateTime);
+    const periodEnd = dated(period?.end);
+    startDay = dated(period?.start) ?? effective;
+    endDay = periodEnd;
+    assertedDay = dated(resource.dateAsserted);
+    // R2.2: effectiveDateTime, or effectivePeriod.end (last dose of a course); the start alone only proves therapy
+    // started. An `intended` statement documents no dose.
+    if (status !== 'intended') doseDay = effective ?? periodEnd;
+  } else {
+    const bounds = timingBounds(resource);
+    const validity = asObject(asObject(resource.dispenseRequest)?.validityPeriod);
+    assertedDay = dated(resource.authoredOn ?? resource.dateWritten);
+    startDay = dated(bounds.start) ?? dated(validity?.start) ?? assertedDay;
+    endDay = dated(bounds.end) ?? dated(validity?.end);
+  }
+  const lastUpdatedDay = dated(asObject(resource.meta)?.lastUpdated);
+
+  const ended = endDay !== undefined && endDay < window.today;
+  const active =
+    kind === 'request'
+      ? status === 'active' && !ended
+      : kind === 'statement'
+        ? status === 'active' && !ended
+        : false;
+  const hasStopReason = asArray(resource.statusReason).length > 0 || resource.statusReason !== undefined;
+  const explicitStop =
+    status === 'stopped' ||
+    (status === 'cancelled' && hasStopReason) ||
+    // A course statement (period spanning more than one day) that has ended; a one-day period is one injection.
+    (kind === 'statement' && status !== 'active' && status !== 'intended' && ended && startDay !== undefined && endDay! > startDay);
+
+  let dailyDoseMg: number | undefined;
+  if (glucocorticoid) {
+    const perDay = administrationsPerDay(resource) ?? 1;
+    const perAdministrationMg =
+      doseMg ??
+      (glucocorticoid.strengthMg !== undefined ? (dose ? dose.value : 1) * glucocorticoid.strengthMg : undefined);
+    if (perAdministrationMg !== undefined) dailyDoseMg = perAdministrationMg * perDay;
+  }
+
+  const reference = referenceOf(resource);
+  return {
+    ...(reference ? { reference } : {}),
+    resourceType,
+    kind,
+    status,
+    display: concept.text.split(' | ')[0] || 'medication',
+    ...(agent ? { agent } : {}),
+    ...(glucocorticoid ? { glucocorticoid } : {}),
+    immunosuppressants,
+    ...(doseDay !== undefined ? { doseDay } : {}),
+    ...(startDay !== undefined ? { startDay } : {}),
+    ...(endDay !== undefined ? { endDay } : {}),
+    ...(assertedDay !== undefined ? { assertedDay } : {}),
+    ...(lastUpdatedDay !== undefined ? { lastUpdatedDay } : {}),
+    hadFutureDate,
+    ...(doseMg !== undefined ? { doseMg } : {}),
+    ...(dailyDoseMg !== undefined ? { dailyDoseMg } : {}),
+    active,
+    explicitStop,
+  };
+}
+
+export const describeAgentRecord = (m: MedicationRecord): string => {
+  const verb = m.kind === 'administration' ? 'administered' : m.kind === 'statement' ? `statement (${m.status || 'no status'})` : `ordered (${m.status || 'no status'})`;
+  return `${m.display} ${verb}`;
+};
+

@@ -1,0 +1,77 @@
+import { parseDay, type Day } from '../dates.js';
+import type { Terminology } from '../terminology/valuesets.js';
+import { asArray, asObject, asString, readConcept, readQuantity, readStatus, referenceOf, type Json } from './fhir-read.js';
+import type { DateWindow } from './medications.js';
+import type { LabResult, PatientFacts, ProcedureRecord } from './types.js';
+import * as T from '../terminology/text-patterns.js';
+
+const IGNORED_OBSERVATION_STATUS = new Set(['entered-in-error', 'cancelled']);
+
+/** One Observation → LabResult (by LOINC analyte), or undefined (R15: entered-in-error, cancelled, undated, future). */
+export function normaliseObservation(resource: Json, terminology: Terminology, window: DateWindow): LabResult | undefined {
+  const status = readStatus(resource.status);
+  if (status && IGNORED_OBSERVATION_STATUS.has(status)) return undefined;
+  const concept = readConcept(resource.code);
+  const hit = terminology.match('bone-labs', concept.codings);
+  if (!hit) return undefined;
+  const day = parseDay(
+    resource.effectiveDateTime ?? asObject(resource.effectivePeriod)?.start ?? resource.effectiveInstant ?? resource.issued,
+  );
+  if (day === undefined || day > window.latest) return undefined;
+  const quantity = readQuantity(resource.valueQuantity);
+  const range = asObject(asArray(resource.referenceRange)[0]);
+  const low = readQuantity(range?.low)?.value;
+  const high = readQuantity(range?.high)?.value;
+  const interpretation = asArray(resource.interpretation)
+    .map((i) => readStatus(i)?.toUpperCase())
+    .filter((c): c is string => !!c);
+  const reference = referenceOf(resource);
+  return {
+    ...(reference ? { reference } : {}),
+    analyte: hit.concept.props.analyte ?? 'other',
+    code: hit.recordCode,
+    day,
+    ...(quantity ? { value: quantity.value } : {}),
+    unit: quantity?.unit ?? '',
+    ...(low !== undefined ? { referenceLow: low } : {}),
+    ...(high !== undefined ? { referenceHigh: high } : {}),
+    interpretation,
+    display: concept.text.split(' | ')[0] || hit.concept.display,
+  };
+}
+
+/** Body weight in kg from a weight result (kg, g, lb). */
+export function weightInKg(result: LabResult): number | undefined {
+  if (result.value === undefined) return undefined;
+  const unit = result.unit.toLowerCase();
+  if (unit === 'kg' || unit === '') return result.value;
+  if (unit === 'g') return result.value / 1000;
+  if (unit === 'lb' || unit === '[lb_av]' || unit === 'lbs') return result.value * 0.45359237;
+  return undefined;
+}
+
+export function normalisePatient(resource: Json): PatientFacts {
+  const gender = asString(resource.gender)?.toLowerCase();
+  const birthDay = parseDay(resource.birthDate);
+  return {
+    ...(birthDay !== undefined ? { birthDay } : {}),
+    ...(gender === 'female' || gender === 'male' ? { sex: gender } : gender ? { sex: 'other' as const } : {}),
+  };
+}
+
+const IGNORED_PROCEDURE_STATUS = new Set(['entered-in-error', 'not-done']);
+
+/** One Procedure → ProcedureRecord (R15: entered-in-error / not-done ignored). */
+export function normaliseProcedure(resource: Json, terminology: Terminology, window: DateWindow): ProcedureRecord | undefined {
+  const status = readStatus(resource.status);
+  if ((status && IGNORED_PROCEDURE_STATUS.has(status)) || resource.notPerformed === true) return undefined;
+  const concept = readConcept(resource.code);
+  const day: Day | undefined = parseDay(resource.performedDateTime ?? asObject(resource.performedPeriod)?.start);
+  const reference = referenceOf(resource);
+  return {
+    ...(reference ? { reference } : {}),
+    display: concept.text.split(' | ')[0] || 'procedure',
+    ...(day !== undefined && day <= window.latest ? { day } : {}),
+    augmentation: !!terminology.match('vertebral-augmentation', concept.codings) || T.AUGMENTATION_TEXT.test(concept.text),
+  };
+}

@@ -1,0 +1,134 @@
+import { addMonths, type Day } from '../dates.js';
+import type { Evidence } from '../findings.js';
+import type { Regimen } from '../terminology/classify-medication.js';
+import type { MedicationRecord, PatientRecord } from '../record/types.js';
+import type { ClinicalThresholds } from '../../config/clinical.js';
+import { evidenceOf } from './common.js';
+import { describeAgentRecord } from '../record/medications.js';
+
+/**
+ * The denosumab course reconstructed from the record (R1, R2, R4): dated doses (administrations and statements
+ * with a dose date; one per calendar day), the effective regimen of each dose, the explicit stop signal and the
+ * records that document denosumab without a usable date.
+ */
+
+export interface DoseEvent {
+  day: Day;
+  /** Regimen of this dose after R1a and inheritance from the nearest classified dose (see effectiveRegimens). */
+  regimen: Regimen;
+  /** True only when every record of this day was recognised by text alone. */
+  matchedByText: boolean;
+  evidence: Evidence;
+}
+
+export interface StopSignal {
+  day?: Day;
+  record: MedicationRecord;
+}
+
+export interface DenosumabCourse {
+  doses: DoseEvent[];
+  last?: DoseEvent;
+  /** First known day of the course (earliest dose or statement period start). */
+  firstDay?: Day;
+  /** Explicit stop (R4) not superseded by a later dose (R15: latest dated evidence wins). */
+  stop?: StopSignal;
+  /** Denosumab documented without any usable dose date (R2: verify the last injection). */
+  undated: MedicationRecord[];
+  /** Orders only (authoredOn): never proof of administration (R2.3). */
+  orders: MedicationRecord[];
+  /** Some denosumab record carried only dates in the future (R15). */
+  futureOnly: boolean;
+}
+
+const doseEvidence = (m: MedicationRecord, day: Day) =>
+  evidenceOf(m.resourceType, `${describeAgentRecord(m)}${m.doseMg !== undefined ? ` (${m.doseMg} mg)` : ''}`, {
+    reference: m.reference,
+    day,
+    matchedByText: m.agent?.matchedByText ?? false,
+  });
+
+/** The day a stop was recorded: dateAsserted / period end / effective date; for orders lastUpdated or authoredOn. */
+function stopDay(m: MedicationRecord): Day | undefined {
+  if (m.kind === 'statement') return m.assertedDay ?? m.endDay ?? m.doseDay ?? m.startDay;
+  return m.lastUpdatedDay ?? m.assertedDay;
+}
+
+/**
+ * R1a/R1d: a dose whose own record does not give the regimen inherits the regimen of the nearest earlier
+ * classified dose (same course); with none, the course is read as osteoporosis only when the last observed
+ * inter-dose interval is ≥ unknownRegimenMinIntervalMonths, else it stays unknown.
+ */
+function effectiveRegimens(doses: { day: Day; regimen: Regimen }[], minIntervalMonths: number): Regimen[] {
+  const out: Regimen[] = [];
+  let lastKnown: Regimen | undefined;
+  for (let i = 0; i < doses.length; i++) {
+    const own = doses[i]!.regimen;
+    if (own !== 'unknown') lastKnown = own;
+    if (own !== 'unknown') out.push(own);
+    else if (lastKnown) out.push(lastKnown);
+    else if (i > 0 && addMonths(doses[i - 1]!.day, minIntervalMonths) <= doses[i]!.day) out.push('osteoporosis');
+    else out.push('unknown');
+  }
+  return out;
+}
+
+export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThresholds): DenosumabCourse {
+  const records = record.byAgent.get('denosumab') ?? [];
+  const byDay = new Map<Day, { regimen: Regimen; matchedByText: boolean; evidence: Evidence }>();
+  const undated: MedicationRecord[] = [];
+  const orders: MedicationRecord[] = [];
+  let firstDay: Day | undefined;
+  let anyDated = false;
+  let anyFuture = false;
+  for (const m of records) {
+    if (m.hadFutureDate) anyFuture = true;
+    if (m.kind === 'request') {
+      orders.push(m);
+      continue;
+    }
+    if (m.startDay !== undefined && (firstDay === undefined || m.startDay < firstDay)) firstDay = m.startDay;
+    if (m.doseDay === undefined) {
+      if (m.kind === 'statement' && m.status !== 'intended') undated.push(m);
+      continue;
+    }
+    anyDated = true;
+    const agent = m.agent!;
+    const existing = byDay.get(m.doseDay);
+    if (!existing) {
+      byDay.set(m.doseDay, { regimen: agent.regimen, matchedByText: agent.matchedByText, evidence: doseEvidence(m, m.doseDay) });
+    } else {
+      // R15 duplicates (statement + administration of one injection): count once, keep the stronger match.
+      if (existing.regimen === 'unknown') existing.regimen = agent.regimen;
+      if (!agent.matchedByText && existing.matchedByText) {
+        existing.matchedByText = false;
+        existing.evidence = doseEvidence(m, m.doseDay);
+      }
+    }
+  }
+  const sorted = [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([day, v]) => ({ day, ...v }));
+  const regimens = effectiveRegimens(sorted, thresholds.unknownRegimenMinIntervalMonths);
+  const doses: DoseEvent[] = sorted.map((d, i) => ({ ...d, regimen: regimens[i]! }));
+  const last = doses[doses.length - 1];
+  if (doses[0] && (firstDay === undefined || doses[0].day < firstDay)) firstDay = doses[0].day;
+
+  // R4 explicit stop, unless a later dose supersedes it. Undated stops cannot be ordered against dated doses
+  // and are ignored when doses exist.
+  let stop: StopSignal | undefined;
+  for (const m of records) {
+    if (!m.explicitStop) continue;
+    const day = stopDay(m);
+    if (last && (day === undefined || day < last.day)) continue;
+    if (!stop || (day !== undefined && (stop.day === undefined || day > stop.day))) stop = { ...(day !== undefined ? { day } : {}), record: m };
+  }
+
+  return {
+    doses,
+    ...(last ? { last } : {}),
+    ...(firstDay !== undefined ? { firstDay } : {}),
+    ...(stop ? { stop } : {}),
+    undated,
+    orders,
+    futureOnly: !anyDated && anyFuture,
+  };
+}

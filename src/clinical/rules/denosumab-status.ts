@@ -1,0 +1,264 @@
+import type { Indicator } from '../../cds-hooks/types.js';
+import { addDays, addMonths, formatDay, wholeMonthsBetween, type Day } from '../dates.js';
+import type { Evidence, Finding } from '../findings.js';
+import type { LabResult } from '../record/types.js';
+import { capForText, evidenceOf, makeFinding, round1, type RuleContext } from './common.js';
+import type { DenosumabCourse } from './denosumab-course.js';
+import type { FractureEpisode } from './fracture-episodes.js';
+import { activeOralBisphosphonateAfter, dosesBetween, nonMitigatingTherapies } from './therapy.js';
+
+/**
+ * The one denosumab-status finding of a patient (decision 15): DMAB-OVERDUE / LAPSE / LONG-GAP / PLANNED-STOP /
+ * TRANSITION-MONITOR / ORALBP-AFTER-LONG / DATA or ONC-DMAB-STOP, or none while the course is on time.
+ * Rules R1–R6 with decisions 1–5 and 9 (knowledge.md); sources: Lyu 2020 (grace and long delay), Cummings 2018
+ * (rebound time course, prior VFx odds 3.9), ECTS 2021 (follow-on zoledronate ~6 months, CTX at 3 and 6 months),
+ * Endocrine Society 2019 (no delay or stop without follow-on therapy).
+ */
+export function denosumabStatus(
+  ctx: RuleContext,
+  course: DenosumabCourse,
+  episodes: FractureEpisode[],
+  /** R14 notes for an overdue patient about to be re-dosed (low calcium, eGFR < 30). */
+  safetyNotes: string[] = [],
+): Finding | undefined {
+  const { record, today, thresholds: t } = ctx;
+  const last = course.last;
+
+  // R2: denosumab documented but no dated administration evidence → verify, never compute overdue.
+  if (!last) {
+    const allText = [...course.undated, ...course.orders].every((m) => m.agent?.matchedByText);
+    const extras = { matchedByTextOnly: allText };
+    if (course.undated.length > 0) {
+      const dates = course.undated.map((m) => m.assertedDay ?? m.startDay).filter((d): d is Day => d !== undefined);
+      const documented = dates.length > 0 ? Math.max(...dates) : undefined;
+      return makeFinding(
+        'DMAB-DATA',
+        'info',
+        { reason: 'no-dose-date', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
+        course.undated.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, { reference: m.reference, day: m.assertedDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
+        today,
+        extras,
+      );
+    }
+    if (course.futureOnly) {
+      return makeFinding('DMAB-DATA', 'info', { reason: 'future-date' }, [], today, {
+        ...extras,
+        notes: ['Every denosumab record found is dated in the future; it was not used to compute the last injection.'],
+      });
+    }
+    if (course.orders.length > 0) {
+      const dates = course.orders.map((m) => m.assertedDay).filter((d): d is Day => d !== undefined);
+      const documented = dates.length > 0 ? Math.max(...dates) : undefined;
+      return makeFinding(
+        'DMAB-DATA',
+        'info',
+        { reason: 'order-only', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
+        course.orders.map((m) => evidenceOf(m.resourceType, `${m.display} ordered (${m.status || 'no status'}); administration not documented`, { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false })),
+        today,
+        extras,
+      );
+    }
+    return undefined;
+  }
+
+  const lastDoseDate = formatDay(last.day);
+  const monthsSinceLastDose = wholeMonthsBetween(last.day, today);
+  const lapseEnd = addMonths(last.day, t.lapseWindowMonths);
+
+  // R1c / decision 9: oncology regimen never gets the 6-month rules; a stopped course gets an info card.
+  if (last.regimen === 'oncology') {
+    const stopped = course.stop !== undefined || today > addDays(last.day, t.oncologyStoppedAfterDays);
+    if (!stopped || today > lapseEnd) return undefined;
+    return makeFinding('ONC-DMAB-STOP', 'info', { lastDoseDate, monthsSinceLastDose }, [last.evidence], today, {
+      matchedByTextOnly: last.matchedByText,
+    });
+  }
+  // R1d: regimen could not be determined → at most an info card.
+  if (last.regimen === 'unknown') {
+    return makeFinding('DMAB-DATA', 'info', { reason: 'regimen-unknown', documentedDate: lastDoseDate }, [last.evidence], today, {
+      matchedByTextOnly: last.matchedByText,
+    });
+  }
+
+  const tDue = addMonths(last.day, t.doseIntervalMonths);
+  const dueDate = formatDay(tDue);
+  const evidence: Evidence[] = [last.evidence];
+  const textOnly = last.matchedByText;
+
+  // R6 mitigation: zoledronate given after t_last, or an active oral bisphosphonate started after t_last.
+  const zoledronate = dosesBetween(record, 'zoledronate', last.day, today);
+  if (zoledronate.length > 0) {
+    const first = zoledronate[0]!;
+    const latest = zoledronate[zoledronate.length - 1]!;
+    if (today > addMonths(latest.day, t.transitionMonitorMonths)) return undefined;
+    const notes: string[] = [];
+    let timingNote: string | undefined;
+    if (first.day < addMonths(last.day, t.zoledronateEarlyMonths)) {
+      timingNote = `Zoledronic acid was given less than ${t.zoledronateEarlyMonths} months after the last denosumab injection; timing differs from the 6-month recommendation — monitor CTX/BMD closely.`;
+    } else if (first.day > addDays(tDue, t.longDelayDays)) {
+      timingNote = `Zoledronic acid was given more than ${Math.round(t.longDelayDays / 7)} weeks after denosumab was due; timing differs from the 6-month recommendation — monitor CTX/BMD closely.`;
+    }
+    const ctx3 = addMonths(latest.day, t.ctxFirstMonths);
+    const ctx6 = addMonths(latest.day, t.ctxSecondMonths);
+    const ctxResults = (record.labs.get('ctx') ?? []).filter((r) => r.day > latest.day);
+    const ctxLatest = ctxResults[0];
+    const elevated = ctxLatest ? isHigh(ctxLatest) : undefined;
+    if (elevated) notes.push('CTX is elevated after zoledronic acid: consider a repeat infusion (ECTS 2021).');
+    for (const z of zoledronate) evidence.push(evidenceOf(z.record.resourceType, `${z.record.display} administered`, { reference: z.record.reference, day: z.day, matchedByText: z.record.agent?.matchedByText ?? false }));
+    if (ctxLatest) evidence.push(labEvidence(ctxLatest));
+    return makeFinding(
+      'DMAB-TRANSITION-MONITOR',
+      'info',
+      {
+        lastDoseDate,
+        therapy: latest.record.display,
+        therapyDate: formatDay(latest.day),
+        ctx3moDate: formatDay(ctx3),
+        ctx6moDate: formatDay(ctx6),
+        ...(ctxLatest ? { ctxOnFile: `${ctxLatest.value ?? '?'} ${ctxLatest.unit} on ${formatDay(ctxLatest.day)}`.replace(/\s+/g, ' ') } : {}),
+        ...(timingNote ? { timingNote } : {}),
+        ...(elevated !== undefined ? { ctxElevated: elevated } : {}),
+      },
+      evidence,
+      today,
+      { notes },
+    );
+  }
+  const oralBp = activeOralBisphosphonateAfter(record, last.day);
+  if (oralBp) {
+    evidence.push(evidenceOf(oralBp.record.resourceType, `${oralBp.record.display} active since ${formatDay(oralBp.day)}`, { reference: oralBp.record.reference, day: oralBp.day, matchedByText: oralBp.record.agent?.matchedByText ?? false }));
+    const first = course.firstDay ?? last.day;
+    const longCourse =
+      course.doses.length >= t.oralBisphosphonateLongCourseDoses || addMonths(first, t.oralBisphosphonateLongCourseMonths) <= last.day;
+    if (longCourse) {
+      // Decision 2 (ECTS 2021: partial efficacy of follow-on therapy depends on denosumab duration).
+      return makeFinding(
+        'DMAB-ORALBP-AFTER-LONG',
+        capForText('warning', textOnly),
+        {
+          lastDoseDate,
+          denosumabDoseCount: course.doses.length,
+          denosumabYears: round1(wholeMonthsBetween(first, last.day) / 12),
+          oralBisphosphonate: oralBp.record.display,
+          oralBisphosphonateStart: formatDay(oralBp.day),
+        },
+        evidence,
+        today,
+        { matchedByTextOnly: textOnly },
+      );
+    }
+    if (today > addMonths(oralBp.day, t.transitionMonitorMonths)) return undefined;
+    return makeFinding(
+      'DMAB-TRANSITION-MONITOR',
+      'info',
+      {
+        lastDoseDate,
+        therapy: oralBp.record.display,
+        therapyDate: formatDay(oralBp.day),
+        ctx3moDate: formatDay(addMonths(oralBp.day, t.ctxFirstMonths)),
+        ctx6moDate: formatDay(addMonths(oralBp.day, t.ctxSecondMonths)),
+      },
+      evidence,
+      today,
+    );
+  }
+
+  // No mitigation: decision 4 names raloxifene / hormone therapy (and other non-mitigating agents) on the card.
+  const notes: string[] = [];
+  const nonMitigating = nonMitigatingTherapies(record, last.day, today);
+  const nonMitigatingTherapy = nonMitigating.names.length > 0 ? nonMitigating.names.join(', ') : undefined;
+  if (nonMitigatingTherapy) {
+    notes.push(`${nonMitigatingTherapy} found: not considered follow-on therapy that prevents the rebound after denosumab.`);
+  }
+  const laterOrders = course.orders.filter((o) => o.assertedDay !== undefined && o.assertedDay > last.day);
+  for (const o of laterOrders) {
+    notes.push(`Denosumab ordered on ${formatDay(o.assertedDay!)}; administration not documented.`);
+    evidence.push(evidenceOf(o.resourceType, `${o.display} ordered (${o.status || 'no status'})`, { reference: o.reference, day: o.assertedDay, matchedByText: o.agent?.matchedByText ?? false }));
+  }
+
+  // Decision 1: a prior vertebral fracture escalates an overdue state to critical (Cummings 2018, ECTS 2021).
+  const priorFractures = episodes.filter(
+    (e) => e.kind === 'vertebral' && !e.unconfirmed && (e.day === undefined || e.day <= today),
+  );
+  const codedPrior = priorFractures.filter((e) => !e.matchedByText);
+  const textPrior = priorFractures.filter((e) => e.matchedByText);
+  const priorDates = codedPrior.map((e) => e.day).filter((d): d is Day => d !== undefined);
+  const priorFractureDate = priorDates.length > 0 ? formatDay(Math.max(...priorDates)) : undefined;
+  if (codedPrior.length === 0 && textPrior.length > 0) {
+    notes.push('A possible prior vertebral fracture was recognised by text only; verify its coding (it would raise the risk of multiple fractures).');
+  }
+  const daysOverdue = today - tDue;
+  const overdue = today > addDays(tDue, t.overdueGraceDays);
+  const longDelay = today > addDays(tDue, t.longDelayDays);
+  const extras = { matchedByTextOnly: textOnly, notes };
+  const escalate = (base: Indicator): Indicator => (codedPrior.length > 0 ? 'critical' : base);
+
+  if (overdue) {
+    for (const e of codedPrior) evidence.push(...e.evidence);
+    notes.push(...safetyNotes);
+  }
+  if (today > lapseEnd) {
+    return makeFinding(
+      'DMAB-LONG-GAP',
+      capForText(escalate('warning'), textOnly),
+      {
+        lastDoseDate,
+        monthsSinceLastDose,
+        ...(codedPrior.length > 0 ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) } : {}),
+      },
+      evidence,
+      today,
+      extras,
+    );
+  }
+  if (longDelay || (overdue && codedPrior.length > 0)) {
+    return makeFinding(
+      'DMAB-LAPSE',
+      capForText('critical', textOnly),
+      {
+        lastDoseDate,
+        monthsSinceLastDose,
+        dueDate,
+        daysOverdue,
+        ...(!longDelay ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) } : {}),
+        ...(nonMitigatingTherapy ? { nonMitigatingTherapy } : {}),
+      },
+      evidence,
+      today,
+      extras,
+    );
+  }
+  if (overdue) {
+    return makeFinding(
+      'DMAB-OVERDUE',
+      capForText('warning', textOnly),
+      { lastDoseDate, monthsSinceLastDose, dueDate, daysOverdue, ...(nonMitigatingTherapy ? { nonMitigatingTherapy } : {}) },
+      evidence,
+      today,
+      extras,
+    );
+  }
+  // R4: explicit stop while still within the dosing interval → plan the follow-on therapy (ECTS 2021).
+  if (course.stop) {
+    const stop = course.stop;
+    evidence.push(evidenceOf(stop.record.resourceType, `${stop.record.display} ${stop.record.status || 'stopped'}`, { reference: stop.record.reference, day: stop.day, matchedByText: stop.record.agent?.matchedByText ?? false }));
+    return makeFinding(
+      'DMAB-PLANNED-STOP',
+      capForText('warning', textOnly),
+      { lastDoseDate, ...(stop.day !== undefined ? { stopDate: formatDay(stop.day) } : {}), followOnDueDate: dueDate },
+      evidence,
+      today,
+      extras,
+    );
+  }
+  return undefined;
+}
+
+export function isHigh(result: LabResult): boolean {
+  if (result.interpretation.some((i) => i === 'H' || i === 'HH' || i === 'HU')) return true;
+  return result.value !== undefined && result.referenceHigh !== undefined && result.value > result.referenceHigh;
+}
+
+export const labEvidence = (r: LabResult) =>
+  evidenceOf('Observation', `${r.display} ${r.value ?? ''} ${r.unit}`.replace(/\s+/g, ' ').trim(), { reference: r.reference, day: r.day });
+

@@ -1,0 +1,90 @@
+import { formatDay, type Day } from '../dates.js';
+import type { Evidence } from '../findings.js';
+import type { ConditionRecord, FractureKind, PatientRecord } from '../record/types.js';
+import { evidenceOf } from './common.js';
+
+/**
+ * Vertebral fractures as clinical episodes (R7, R8): Condition records of the same fracture (a subsequent-encounter
+ * code D/G/K/P of the same ICD-10-CM stem, the same vertebral level, or an exact duplicate) are merged and keep the
+ * earliest onset. Sequelae (7th character S) are history only: never recent, never rebound.
+ */
+export interface FractureEpisode {
+  day?: Day;
+  dateSource?: 'onset' | 'recorded';
+  kind: FractureKind;
+  level?: string;
+  sequela: boolean;
+  unconfirmed: boolean;
+  /** Every record of the episode was recognised by free text only. */
+  matchedByText: boolean;
+  description: string;
+  evidence: Evidence[];
+}
+
+function describe(c: ConditionRecord): string {
+  const f = c.vertebralFracture!;
+  const level = f.level ? ` ${f.level}` : '';
+  const code = f.code ? ` (${f.code})` : '';
+  const base = c.display && c.display !== f.code ? c.display : 'Vertebral fracture';
+  if (base.includes(f.code ?? '\u0000')) return `${base}${level && !base.includes(f.level!) ? level : ''}`;
+  return `${base}${level && !base.includes(f.level!) ? level : ''}${code}`;
+}
+
+const episodeKey = (c: ConditionRecord): string | undefined => {
+  const f = c.vertebralFracture!;
+  if (f.level && !f.level.includes(',')) return `level:${f.level}`;
+  if (f.stem) return `stem:${f.stem}`;
+  return undefined;
+};
+
+export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
+  const episodes: FractureEpisode[] = [];
+  const byKey = new Map<string, FractureEpisode>();
+  // Initial encounters first so subsequent-encounter records merge into them.
+  const order = { initial: 0, unspecified: 1, subsequent: 2, sequela: 3 } as const;
+  const sorted = [...record.fractures].sort(
+    (a, b) => order[a.vertebralFracture!.encounter] - order[b.vertebralFracture!.encounter] || (a.day ?? Infinity) - (b.day ?? Infinity),
+  );
+  for (const c of sorted) {
+    const f = c.vertebralFracture!;
+    const sequela = f.encounter === 'sequela';
+    const ev = evidenceOf('Condition', `${describe(c)}${c.verification === 'unconfirmed' ? ' — unconfirmed' : ''}${sequela ? ' — sequela' : ''}`, {
+      reference: c.reference,
+      day: c.day,
+      matchedByText: f.matchedByText,
+    });
+    const key = sequela ? undefined : episodeKey(c);
+    const same = key ? byKey.get(key) : undefined;
+    const duplicate =
+      same ??
+      (sequela || c.day === undefined
+        ? undefined
+        : episodes.find((e) => !e.sequela && e.day === c.day && e.evidence.some((x) => x.description === ev.description)));
+    if (duplicate) {
+      duplicate.evidence.push(ev);
+      if (c.day !== undefined && (duplicate.day === undefined || c.day < duplicate.day)) {
+        duplicate.day = c.day;
+        duplicate.dateSource = c.dateSource!;
+      }
+      if (!f.matchedByText) duplicate.matchedByText = false;
+      if (c.verification === 'confirmed') duplicate.unconfirmed = false;
+      continue;
+    }
+    const episode: FractureEpisode = {
+      ...(c.day !== undefined ? { day: c.day, dateSource: c.dateSource! } : {}),
+      kind: f.kind,
+      ...(f.level ? { level: f.level } : {}),
+      sequela,
+      unconfirmed: c.verification === 'unconfirmed',
+      matchedByText: f.matchedByText,
+      description: describe(c),
+      evidence: [ev],
+    };
+    episodes.push(episode);
+    if (key) byKey.set(key, episode);
+  }
+  return episodes;
+}
+
+export const summariseEpisodes = (episodes: FractureEpisode[]) =>
+  episodes.map((e) => `${e.description}${e.day !== undefined ? ` ${e.dateSource === 'recorded' ? 'recorded' : 'onset'} ${formatDay(e.day)}` : ''}`).join('; ');

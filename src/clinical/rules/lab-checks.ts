@@ -1,0 +1,113 @@
+import { addMonths, ageInYears, formatDay } from '../dates.js';
+import type { LabResult } from '../record/types.js';
+import { round1, type RuleContext } from './common.js';
+
+/** R13/R14 laboratory checks before dosing denosumab or zoledronic acid, shared by the order rules. */
+
+const CALCIUM_ANALYTES = ['calcium-total', 'calcium-ionized'] as const;
+
+export interface LowCalcium {
+  result: LabResult;
+  /** How "low" was decided, for the card: "8.6 mg/dL (lab reference range)", "interpretation L", "8.5 mg/dL (default)". */
+  lowLimit: string;
+}
+
+function newest(results: (LabResult | undefined)[]): LabResult | undefined {
+  return results.filter((r): r is LabResult => !!r).sort((a, b) => b.day - a.day)[0];
+}
+
+/** mg/dL or mmol/L for a total-calcium result; an absent unit is inferred from the magnitude. */
+function calciumUnit(r: LabResult): 'mg/dL' | 'mmol/L' | undefined {
+  const u = r.unit.toLowerCase().replace(/\s/g, '');
+  if (u === 'mg/dl') return 'mg/dL';
+  if (u === 'mmol/l') return 'mmol/L';
+  if (u === '' && r.value !== undefined) return r.value < 5 ? 'mmol/L' : 'mg/dL';
+  return undefined;
+}
+
+/**
+ * Decision 7: the newest calcium result not older than calciumMaxAgeDays is low when below referenceRange.low
+ * (when given), else when interpreted L/LL, else (total calcium only) below 8.5 mg/dL or 2.12 mmol/L.
+ */
+export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
+  const { record, today, thresholds: t } = ctx;
+  const result = newest(CALCIUM_ANALYTES.map((a) => record.labs.get(a)?.[0]));
+  if (!result || today - result.day > t.calciumMaxAgeDays || result.value === undefined) {
+    if (result && result.value === undefined && today - result.day <= t.calciumMaxAgeDays && result.interpretation.some((i) => i === 'L' || i === 'LL')) {
+      return { result, lowLimit: `interpretation ${result.interpretation.join('/')}` };
+    }
+    return undefined;
+  }
+  if (result.referenceLow !== undefined) {
+    return result.value < result.referenceLow ? { result, lowLimit: `${result.referenceLow} ${result.unit} (lab reference range)`.replace(/\s+/g, ' ') } : undefined;
+  }
+  const interp = result.interpretation.find((i) => i === 'L' || i === 'LL');
+  if (interp) return { result, lowLimit: `interpretation ${interp}` };
+  if (result.interpretation.length > 0 || result.analyte !== 'calcium-total') return undefined;
+  const unit = calciumUnit(result);
+  if (unit === 'mg/dL' && result.value < t.calciumLowMgPerDl) return { result, lowLimit: `${t.calciumLowMgPerDl} mg/dL (default lower limit)` };
+  if (unit === 'mmol/L' && result.value < t.calciumLowMmolPerL) return { result, lowLimit: `${t.calciumLowMmolPerL} mmol/L (default lower limit)` };
+  return undefined;
+}
+
+export const latestEgfr = (ctx: RuleContext) => ctx.record.labs.get('egfr')?.find((r) => r.value !== undefined);
+
+export interface CreatinineClearance {
+  value: number;
+  creatinine: LabResult;
+}
+
+/** Serum creatinine in mg/dL (µmol/L ÷ 88.4; an absent unit is inferred from the magnitude). */
+function creatinineMgPerDl(r: LabResult): number | undefined {
+  if (r.value === undefined) return undefined;
+  const u = r.unit.toLowerCase().replace(/\s/g, '');
+  if (u === 'mg/dl') return r.value;
+  if (u === 'umol/l' || u === 'µmol/l' || u === 'μmol/l') return r.value / 88.4;
+  if (u === '') return r.value > 20 ? r.value / 88.4 : r.value;
+  return undefined;
+}
+
+/**
+ * R14: creatinine clearance by Cockcroft–Gault, ((140 − age) × weight kg) / (72 × serum creatinine mg/dL)
+ * × 0.85 for women — only when weight, age, sex and a creatinine result are all known.
+ */
+export function cockcroftGault(ctx: RuleContext): CreatinineClearance | { missing: string[] } {
+  const { patient } = ctx.record;
+  const creatinine = ctx.record.labs.get('creatinine')?.find((r) => creatinineMgPerDl(r) !== undefined);
+  const missing: string[] = [];
+  if (patient.weightKg === undefined) missing.push('weight');
+  if (patient.birthDay === undefined) missing.push('age');
+  if (patient.sex !== 'female' && patient.sex !== 'male') missing.push('sex');
+  if (!creatinine) missing.push('creatinine');
+  if (missing.length > 0) return { missing };
+  const scr = creatinineMgPerDl(creatinine!)!;
+  if (scr <= 0) return { missing: ['creatinine'] };
+  const age = ageInYears(patient.birthDay!, ctx.today);
+  const crcl = (((140 - age) * patient.weightKg!) / (72 * scr)) * (patient.sex === 'female' ? 0.85 : 1);
+  return { value: round1(crcl), creatinine: creatinine! };
+}
+
+/** R14: which of calcium, creatinine/eGFR and 25-OH vitamin D have no result within labsWindowMonths. */
+export function missingRecentLabs(ctx: RuleContext): string[] {
+  const since = addMonths(ctx.today, -ctx.thresholds.labsWindowMonths);
+  const recent = (analytes: string[]) => analytes.some((a) => (ctx.record.labs.get(a) ?? []).some((r) => r.day >= since));
+  const missing: string[] = [];
+  if (!recent(['calcium-total', 'calcium-ionized'])) missing.push('calcium');
+  if (!recent(['creatinine', 'egfr'])) missing.push('creatinine/eGFR');
+  if (!recent(['vitamin-d'])) missing.push('25-OH vitamin D');
+  return missing;
+}
+
+/** R14 notes for an overdue denosumab patient about to be re-dosed. */
+export function redosingSafetyNotes(ctx: RuleContext): string[] {
+  const notes: string[] = [];
+  const low = lowCalcium(ctx);
+  if (low) {
+    notes.push(`Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit}): correct hypocalcaemia before the next denosumab dose.`.replace(/\s+/g, ' '));
+  }
+  const egfr = latestEgfr(ctx);
+  if (egfr && egfr.value! < ctx.thresholds.denosumabCkdEgfr) {
+    notes.push(`eGFR ${egfr.value} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}: higher risk of severe hypocalcaemia with denosumab; evaluate for CKD-MBD.`);
+  }
+  return notes;
+}

@@ -1,0 +1,169 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectPath } from '../../paths.js';
+import { ICD10CM_SHAPE, SYSTEMS, normaliseIcd } from './systems.js';
+
+/**
+ * The curated code lists of knowledge.md §2, shipped as versioned FHIR ValueSet JSON in `valuesets/`, loaded and
+ * compiled once at start-up into hash maps (system|code → concept). ICD-10-CM entries are prefixes matched on the
+ * normalised code; every other system is matched exactly on (system, code).
+ */
+
+const EXT = 'https://dmab-cds.example.org/fhir/StructureDefinition/';
+export const VERIFICATION_LABEL_URL = `${EXT}verification-label`;
+export const SOURCE_NOTE_URL = `${EXT}source-note`;
+export const CONCEPT_PROPERTY_URL = `${EXT}concept-property`;
+
+/** Labels of knowledge.md §0.1 that may be shipped; UNVERIFIED codes never become coded matches (decision 12). */
+export const SHIPPABLE_LABELS = new Set(['V-VSAC', 'V-HL7', 'V-FDA', 'V-NLM', 'V-CMS', 'V-LAB', 'V-REPO', 'PARTIAL']);
+
+export type ValueSetId =
+  | 'denosumab'
+  | 'bone-agents'
+  | 'vertebral-fracture'
+  | 'cardiovascular-events'
+  | 'glucocorticoids'
+  | 'transplant-status'
+  | 'bone-labs'
+  | 'vertebral-augmentation'
+  | 'osteoporosis-diagnosis';
+
+export interface ConceptInfo {
+  valueSet: ValueSetId;
+  system: string;
+  code: string;
+  display: string;
+  label: string;
+  source: string;
+  props: Readonly<Record<string, string>>;
+}
+
+export interface CodingLike {
+  system?: unknown;
+  code?: unknown;
+  display?: unknown;
+}
+
+export interface CodedMatch {
+  concept: ConceptInfo;
+  /** The code as compared (ICD-10-CM: normalised, e.g. M8008XA). */
+  recordCode: string;
+  /** The code as written in the record (e.g. M80.08XA), for display. */
+  originalCode: string;
+}
+
+interface CompiledValueSet {
+  exact: Map<string, ConceptInfo>;
+  icdPrefixes: Map<string, ConceptInfo>;
+}
+
+export interface Terminology {
+  /** Combined version of all value sets, e.g. `bone-agents@2025.06.0,…`. */
+  readonly version: string;
+  readonly valueSetIds: readonly ValueSetId[];
+  /** All shipped concepts (for tests and documentation). */
+  concepts(): ConceptInfo[];
+  /** First coding of `codings` found in the value set, or undefined. */
+  match(valueSet: ValueSetId, codings: readonly CodingLike[] | undefined): CodedMatch | undefined;
+}
+
+interface RawConcept {
+  code?: string;
+  display?: string;
+  extension?: { url?: string; valueCode?: string; valueString?: string; extension?: { url?: string; valueCode?: string; valueString?: string }[] }[];
+}
+interface RawValueSet {
+  resourceType?: string;
+  id?: string;
+  version?: string;
+  compose?: { include?: { system?: string; concept?: RawConcept[] }[] };
+}
+
+function conceptFrom(valueSet: ValueSetId, system: string, raw: RawConcept): ConceptInfo {
+  const props: Record<string, string> = {};
+  let label = '';
+  let source = '';
+  for (const ext of raw.extension ?? []) {
+    if (ext.url === VERIFICATION_LABEL_URL) label = ext.valueCode ?? '';
+    else if (ext.url === SOURCE_NOTE_URL) source = ext.valueString ?? '';
+    else if (ext.url === CONCEPT_PROPERTY_URL) {
+      const key = ext.extension?.find((e) => e.url === 'key')?.valueCode;
+      const value = ext.extension?.find((e) => e.url === 'value')?.valueString;
+      if (key && value !== undefined) props[key] = value;
+    }
+  }
+  return { valueSet, system, code: raw.code ?? '', display: raw.display ?? '', label, source, props };
+}
+
+/** Parse the ValueSet files; a malformed file fails start-up rather than silently dropping codes. */
+export function loadValueSetFiles(dir = projectPath('valuesets')): { id: ValueSetId; version: string; concepts: ConceptInfo[] }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const raw = JSON.parse(readFileSync(join(dir, file), 'utf8')) as RawValueSet;
+      if (raw.resourceType !== 'ValueSet' || !raw.id || !raw.version) {
+        throw new Error(`valuesets/${file}: not a versioned FHIR ValueSet`);
+      }
+      const id = raw.id as ValueSetId;
+      const concepts: ConceptInfo[] = [];
+      for (const include of raw.compose?.include ?? []) {
+        if (!include.system) throw new Error(`valuesets/${file}: include without system`);
+        for (const c of include.concept ?? []) concepts.push(conceptFrom(id, include.system, c));
+      }
+      return { id, version: raw.version, concepts };
+    });
+}
+
+export function compileTerminology(dir?: string): Terminology {
+  const files = loadValueSetFiles(dir);
+  const compiled = new Map<ValueSetId, CompiledValueSet>();
+  const all: ConceptInfo[] = [];
+  for (const file of files) {
+    const vs: CompiledValueSet = { exact: new Map(), icdPrefixes: new Map() };
+    for (const concept of file.concepts) {
+      // Decision 12: an UNVERIFIED (or unlabelled) code is never a coded match; the text fallback covers it.
+      if (!SHIPPABLE_LABELS.has(concept.label)) continue;
+      all.push(concept);
+      if (concept.system === SYSTEMS.icd10cm) vs.icdPrefixes.set(normaliseIcd(concept.code), concept);
+      else vs.exact.set(`${concept.system}|${concept.code}`, concept);
+    }
+    compiled.set(file.id, vs);
+  }
+  const version = files.map((f) => `${f.id}@${f.version}`).join(',');
+
+  function matchOne(vs: CompiledValueSet, coding: CodingLike): CodedMatch | undefined {
+    if (typeof coding.code !== 'string' || coding.code.length === 0) return undefined;
+    const code = coding.code.trim();
+    const system = typeof coding.system === 'string' ? coding.system.trim() : undefined;
+    // §2.9: a missing system is tolerated only for the unambiguous ICD-10-CM shape.
+    const isIcd = system === SYSTEMS.icd10cm || (system === undefined && ICD10CM_SHAPE.test(code.toUpperCase()));
+    if (isIcd) {
+      const norm = normaliseIcd(code);
+      for (let len = Math.min(norm.length, 7); len >= 3; len--) {
+        const hit = vs.icdPrefixes.get(norm.slice(0, len));
+        if (hit) return { concept: hit, recordCode: norm, originalCode: code };
+      }
+      return undefined;
+    }
+    if (!system) return undefined;
+    const hit = vs.exact.get(`${system}|${code}`);
+    return hit ? { concept: hit, recordCode: code, originalCode: code } : undefined;
+  }
+
+  return {
+    version,
+    valueSetIds: files.map((f) => f.id),
+    concepts: () => [...all],
+    match(valueSet, codings) {
+      const vs = compiled.get(valueSet);
+      if (!vs || !codings) return undefined;
+      for (const coding of codings) {
+        if (!coding || typeof coding !== 'object') continue;
+        const hit = matchOne(vs, coding);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+  };
+}
