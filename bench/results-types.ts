@@ -24,6 +24,8 @@ export interface FallbackResult {
   /** Median duration of each key's query measured directly against the FHIR stand-in. */
   slowestQueryP50: number;
   slowestQueryKey: string;
+  /** Median time for all keys' queries issued at once from the bench (the floor for the service). */
+  allQueriesInParallelP50: number;
   service: LoadResult;
   /** The FHIR stand-in's highest number of requests in flight at once (7 = all keys in parallel). */
   maxInFlight: number;
