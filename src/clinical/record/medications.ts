@@ -2,7 +2,7 @@ import type { Day } from '../dates.js';
 import { parseDay } from '../dates.js';
 import { classifyAgent, classifyGlucocorticoid, immunosuppressantIngredients } from '../terminology/classify-medication.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asArray, asObject, asString, readStatus, referenceOf, type Json } from './fhir-read.js';
+import { asArray, asObject, readStatus, referenceOf, type Json } from './fhir-read.js';
 import { administrationsPerDay, doseMilligrams, doseQuantity, medicationConcept, timingBounds, type MedicationIndex } from './medication-concept.js';
 import type { MedicationKind, MedicationRecord } from './types.js';
 
