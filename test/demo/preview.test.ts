@@ -29,6 +29,9 @@ describe('card preview page', () => {
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);
     expect(js.body).toContain('function renderMarkdown');
     expect(js.body).not.toContain('innerHTML');
+    expect(js.body).not.toContain('insertAdjacentHTML');
+    // The script is a string in TypeScript: prove it at least parses as JavaScript.
+    expect(() => new Function(js.body)).not.toThrow();
     const css = await app.inject({ url: '/preview/preview.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });

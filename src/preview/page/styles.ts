@@ -25,6 +25,7 @@ body { margin: 0; }
 h2 { font-size: 15px; margin: 16px 0 6px; }
 .chart { width: 100%; border-collapse: collapse; font-size: 12px; }
 .chart th, .chart td { text-align: left; border-bottom: 1px solid #e0e0e0; padding: 3px 4px; vertical-align: top; overflow-wrap: anywhere; }
+.chart td:first-child, .chart td:last-child { white-space: nowrap; }
 .draft p { font-size: 13px; background: #fffde7; padding: 6px; border-radius: 4px; }
 .status { font-size: 13px; color: #455a64; }
 .status.error { color: ${INDICATOR_COLOURS.critical}; font-weight: 600; }
