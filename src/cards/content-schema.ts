@@ -11,7 +11,16 @@ const httpsUrl = z.url({ protocol: /^https$/ });
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** knowledge.md §0.1 labels. UNVERIFIED codes must never be sent as codings (decision 12). */
-export const VERIFICATION_LABELS = ['V-VSAC', 'V-HL7', 'V-FDA', 'V-NLM', 'V-CMS', 'V-LAB', 'V-REPO', 'PARTIAL'] as const;
+export const VERIFICATION_LABELS = [
+  'V-VSAC',
+  'V-HL7',
+  'V-FDA',
+  'V-NLM',
+  'V-CMS',
+  'V-LAB',
+  'V-REPO',
+  'PARTIAL',
+] as const;
 const verificationLabel = z.string().refine((l) => (VERIFICATION_LABELS as readonly string[]).includes(l), {
   message: `must be one of ${VERIFICATION_LABELS.join(', ')} (UNVERIFIED codes may not be shipped: use text only)`,
 });
@@ -77,7 +86,10 @@ const serviceOrderSchema = z.strictObject({
 });
 
 export const ordersFileSchema = z.strictObject({
-  orders: z.record(z.string().regex(/^[a-z0-9-]+$/), z.discriminatedUnion('resourceType', [medicationOrderSchema, serviceOrderSchema])),
+  orders: z.record(
+    z.string().regex(/^[a-z0-9-]+$/),
+    z.discriminatedUnion('resourceType', [medicationOrderSchema, serviceOrderSchema]),
+  ),
 });
 
 /** Show a line / variant / suggestion only when a fact is present (and equals / differs from a value). */

@@ -21,15 +21,23 @@ export interface DetailInput {
   notes: readonly string[];
 }
 
-export function renderDetail(card: CompiledCard, meta: MetaFile, version: string, input: DetailInput): string {
+export function renderDetail(
+  card: CompiledCard,
+  meta: MetaFile,
+  version: string,
+  input: DetailInput,
+): string {
   const blocks: string[] = [];
   for (const line of card.detail) {
     if (conditionHolds(line, input.facts)) blocks.push(line.template.render(input.facts, 'markdown'));
   }
   if (input.matchedByTextOnly) blocks.push(`**${meta.textMatchSentence}**`);
-  if (input.evidence.length > 0) blocks.push(`**${meta.evidenceHeading}**\n\n${evidenceList(input.evidence, meta)}`);
+  if (input.evidence.length > 0)
+    blocks.push(`**${meta.evidenceHeading}**\n\n${evidenceList(input.evidence, meta)}`);
   if (input.notes.length > 0) {
-    const notes = input.notes.slice(0, MAX_NOTES).map((note) => `- ${escapeMarkdownInline(truncate(note, MAX_DESCRIPTION))}`);
+    const notes = input.notes
+      .slice(0, MAX_NOTES)
+      .map((note) => `- ${escapeMarkdownInline(truncate(note, MAX_DESCRIPTION))}`);
     blocks.push(`**${meta.notesHeading}**\n\n${notes.join('\n')}`);
   }
   if (card.citations.length > 0) {
@@ -41,12 +49,14 @@ export function renderDetail(card: CompiledCard, meta: MetaFile, version: string
 
 function evidenceList(evidence: readonly Evidence[], meta: MetaFile): string {
   const lines = evidence.slice(0, MAX_EVIDENCE).map((item) => {
-    const date = item.date !== undefined && ISO_DATE.test(item.date) ? item.date.slice(0, 10) : meta.undatedEvidence;
+    const date =
+      item.date !== undefined && ISO_DATE.test(item.date) ? item.date.slice(0, 10) : meta.undatedEvidence;
     const description = escapeMarkdownInline(truncate(item.description, MAX_DESCRIPTION));
     const type = escapeMarkdownInline(truncate(item.resourceType, 40));
     const textMark = item.matchedByText ? ` _${meta.textMatchedEvidenceMark}_` : '';
     return `- ${date}: ${description} (${type})${textMark}`;
   });
-  if (evidence.length > MAX_EVIDENCE) lines.push(`- ${meta.moreEvidence.replace('{{count}}', String(evidence.length - MAX_EVIDENCE))}`);
+  if (evidence.length > MAX_EVIDENCE)
+    lines.push(`- ${meta.moreEvidence.replace('{{count}}', String(evidence.length - MAX_EVIDENCE))}`);
   return lines.join('\n');
 }

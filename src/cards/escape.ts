@@ -17,12 +17,23 @@ export function toSingleLine(value: string): string {
 export function truncate(value: string, max: number): string {
   const chars = Array.from(value);
   if (chars.length <= max) return value;
-  return chars.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+  return (
+    chars
+      .slice(0, Math.max(0, max - 1))
+      .join('')
+      .trimEnd() + '…'
+  );
 }
 
 // HTML-significant characters become numeric character references: CommonMark decodes them to literal text and
 // never treats them as markup or raw HTML.
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 // Markdown structure characters are backslash-escaped (CommonMark: any ASCII punctuation may be escaped).
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-!|~^=$]/g;

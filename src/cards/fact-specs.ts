@@ -30,7 +30,13 @@ const optional = <S extends FactSpec>(spec: S) => ({ ...spec, optional: true }) 
 const shortText = (summaryLength: number) => ({ kind: 'text', summaryLength }) as const;
 
 export const FACT_SPECS: FactSpecs = {
-  'DMAB-OVERDUE': { lastDoseDate: date, monthsSinceLastDose: number, dueDate: date, daysOverdue: number, nonMitigatingTherapy: optional(text) },
+  'DMAB-OVERDUE': {
+    lastDoseDate: date,
+    monthsSinceLastDose: number,
+    dueDate: date,
+    daysOverdue: number,
+    nonMitigatingTherapy: optional(text),
+  },
   'DMAB-LAPSE': {
     lastDoseDate: date,
     monthsSinceLastDose: number,
@@ -52,10 +58,26 @@ export const FACT_SPECS: FactSpecs = {
     timingNote: optional(text),
     ctxElevated: optional(boolean),
   },
-  'DMAB-ORALBP-AFTER-LONG': { lastDoseDate: date, denosumabDoseCount: number, denosumabYears: number, oralBisphosphonate: text, oralBisphosphonateStart: date },
+  'DMAB-ORALBP-AFTER-LONG': {
+    lastDoseDate: date,
+    denosumabDoseCount: number,
+    denosumabYears: number,
+    oralBisphosphonate: text,
+    oralBisphosphonateStart: date,
+  },
   'DMAB-DATA': { reason: enumeration, documentedDate: optional(date) },
-  'VFX-RECENT': { fractureDate: date, monthsSinceFracture: number, fractureDescription: text, dateSource: optional(enumeration) },
-  'VFX-IMMINENT': { fractureDate: date, monthsSinceFracture: number, fractureDescription: text, dateSource: optional(enumeration) },
+  'VFX-RECENT': {
+    fractureDate: date,
+    monthsSinceFracture: number,
+    fractureDescription: text,
+    dateSource: optional(enumeration),
+  },
+  'VFX-IMMINENT': {
+    fractureDate: date,
+    monthsSinceFracture: number,
+    fractureDescription: text,
+    dateSource: optional(enumeration),
+  },
   'RVFX-SUSPECTED': {
     lastDoseDate: date,
     monthsSinceLastDose: number,
@@ -67,16 +89,43 @@ export const FACT_SPECS: FactSpecs = {
   },
   'ORDER-AUGMENT-RVFX': { orderName: text, lastDoseDate: date, fractureCount: number, fractureSummary: text },
   'ORDER-ROMO-CV': { orderName: text, eventType: shortText(30), eventDate: date, monthsSinceEvent: number },
-  'ORDER-ROMO-CV-OLD': { orderName: text, eventType: shortText(30), eventDate: optional(date), monthsSinceEvent: optional(number) },
+  'ORDER-ROMO-CV-OLD': {
+    orderName: text,
+    eventType: shortText(30),
+    eventDate: optional(date),
+    monthsSinceEvent: optional(number),
+  },
   'ORDER-ROMO-12': { orderName: text, priorDoseCount: number, firstDoseDate: optional(date) },
-  'ORDER-PTH-AFTER-DMAB': { orderName: text, lastDoseDate: date, monthsSinceLastDose: number, withRebound: boolean },
+  'ORDER-PTH-AFTER-DMAB': {
+    orderName: text,
+    lastDoseDate: date,
+    monthsSinceLastDose: number,
+    withRebound: boolean,
+  },
   'ORDER-PTH-24MO': { orderName: text, cumulativeMonths: number, firstDoseDate: date },
-  'ORDER-ZOL-RENAL': { orderName: text, measure: enumeration, value: number, unit: shortText(12), resultDate: date, crclNote: optional(text) },
-  'ORDER-DMAB-CA': { orderName: text, calcium: number, unit: shortText(12), resultDate: date, lowLimit: shortText(16) },
+  'ORDER-ZOL-RENAL': {
+    orderName: text,
+    measure: enumeration,
+    value: number,
+    unit: shortText(12),
+    resultDate: date,
+    crclNote: optional(text),
+  },
+  'ORDER-DMAB-CA': {
+    orderName: text,
+    calcium: number,
+    unit: shortText(12),
+    resultDate: date,
+    lowLimit: shortText(16),
+  },
   'ORDER-DMAB-CKD': { orderName: text, egfr: number, resultDate: date },
   'ORDER-LABS': { orderName: text, missingLabs: text, windowMonths: number },
   GIOP: { glucocorticoid: text, prednisoneEquivalentMgPerDay: number, since: date, days: number },
-  'IMMUNOSUPP-DMAB': { orderName: text, immunosuppressants: optional(text), transplant: optional(shortText(30)) },
+  'IMMUNOSUPP-DMAB': {
+    orderName: text,
+    immunosuppressants: optional(text),
+    transplant: optional(shortText(30)),
+  },
   'ONC-DMAB-STOP': { lastDoseDate: date, monthsSinceLastDose: number },
 };
 

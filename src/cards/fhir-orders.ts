@@ -31,7 +31,10 @@ function codeableConcept(concept: Concept): Record<string, unknown> {
   if (concept.coding === undefined) return { text: concept.text };
   // The verification label documents the code's provenance in the content file; it is not a FHIR element.
   const { system, code, display } = concept.coding;
-  return { coding: [display === undefined ? { system, code } : { system, code, display }], text: concept.text };
+  return {
+    coding: [display === undefined ? { system, code } : { system, code, display }],
+    text: concept.text,
+  };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -72,7 +75,10 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
         reasonCode: [{ text: request.reason }],
         dosageInstruction: [
           {
-            text: request.occurrenceDate === undefined ? dosageText : `${dosageText}, on or about ${request.occurrenceDate}`,
+            text:
+              request.occurrenceDate === undefined
+                ? dosageText
+                : `${dosageText}, on or about ${request.occurrenceDate}`,
             timing:
               request.occurrenceDate === undefined
                 ? { repeat: { count: 1 } }
@@ -85,7 +91,8 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
     };
   }
   const code = deepFreeze(codeableConcept(definition.code));
-  const category = definition.category === undefined ? undefined : deepFreeze([codeableConcept(definition.category)]);
+  const category =
+    definition.category === undefined ? undefined : deepFreeze([codeableConcept(definition.category)]);
   return {
     key,
     resourceType: 'ServiceRequest',

@@ -17,7 +17,13 @@ import {
 } from './content-schema.js';
 import { factSpecsFor } from './fact-specs.js';
 import { compileOrder, type CompiledOrder } from './fhir-orders.js';
-import { checkCondition, compileTemplate, TemplateError, type CompiledTemplate, type FactSpecMap } from './template.js';
+import {
+  checkCondition,
+  compileTemplate,
+  TemplateError,
+  type CompiledTemplate,
+  type FactSpecMap,
+} from './template.js';
 
 /**
  * Reads the card content in cards/ once, validates it (zod schemas plus cross-file checks) and compiles it into
@@ -100,7 +106,8 @@ export function loadCardCatalogue(directory: string): CardCatalogue {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       return undefined;
     }
     return parsed.data;
@@ -112,10 +119,13 @@ export function loadCardCatalogue(directory: string): CardCatalogue {
   const orderDefinitions = read('_orders.json', ordersFileSchema)?.orders ?? {};
   const orders = new Map(Object.entries(orderDefinitions).map(([key, def]) => [key, compileOrder(key, def)]));
 
-  const files = readdirSync(directory).filter((f) => f.endsWith('.json') && !SHARED_FILES.includes(f)).sort();
+  const files = readdirSync(directory)
+    .filter((f) => f.endsWith('.json') && !SHARED_FILES.includes(f))
+    .sort();
   const expected = new Set<string>(CATALOGUE_IDS);
   for (const file of files) {
-    if (!expected.has(file.replace(/\.json$/, ''))) problems.push(`${file}: not a catalogue id (expected one of ${CATALOGUE_IDS.join(', ')})`);
+    if (!expected.has(file.replace(/\.json$/, '')))
+      problems.push(`${file}: not a catalogue id (expected one of ${CATALOGUE_IDS.join(', ')})`);
   }
   const cards = new Map<CatalogueId, CompiledCard>();
   for (const id of CATALOGUE_IDS) {
@@ -166,7 +176,9 @@ function compileCard(
   if (last !== undefined && (last.if !== undefined || last.ifNot !== undefined)) {
     problems.push(`${file}: the last summary variant must have no condition (it is the fallback)`);
   }
-  const detail = content.detail.map((line) => compileLine(typeof line === 'string' ? { text: line } : line, specs));
+  const detail = content.detail.map((line) =>
+    compileLine(typeof line === 'string' ? { text: line } : line, specs),
+  );
 
   const cited = content.sources.flatMap((key) => {
     const source = sources[key];
@@ -177,7 +189,8 @@ function compileCard(
 
   const overrideReasons = content.overrideReasons.flatMap((key) => {
     const display = reasons[key];
-    if (display === undefined) problems.push(`${file}: unknown override reason "${key}" (not in _override-reasons.json)`);
+    if (display === undefined)
+      problems.push(`${file}: unknown override reason "${key}" (not in _override-reasons.json)`);
     return display === undefined ? [] : [{ system: meta.overrideReasonSystem, code: key, display }];
   });
 
@@ -186,18 +199,31 @@ function compileCard(
     const actions = suggestion.actions.map((action): CompiledAction => {
       if ('deleteDraftOrder' in action) return { kind: 'deleteDraftOrder', description: action.description };
       const order = orders.get(action.create);
-      if (order === undefined) problems.push(`${file}: unknown order "${action.create}" (not in _orders.json)`);
+      if (order === undefined)
+        problems.push(`${file}: unknown order "${action.create}" (not in _orders.json)`);
       if (action.occurrence !== undefined && action.occurrence.from !== 'today') {
         const spec = specs[action.occurrence.from];
-        if (spec?.kind !== 'date') problems.push(`${file}: occurrence.from "${action.occurrence.from}" is not a date fact`);
+        if (spec?.kind !== 'date')
+          problems.push(`${file}: occurrence.from "${action.occurrence.from}" is not a date fact`);
       }
-      const compiled: CompiledAction = { kind: 'create', description: action.description ?? order?.description ?? action.create };
+      const compiled: CompiledAction = {
+        kind: 'create',
+        description: action.description ?? order?.description ?? action.create,
+      };
       if (order !== undefined) compiled.order = order;
       if (action.occurrence !== undefined) compiled.occurrence = action.occurrence;
       return compiled;
     });
     const { if: ifFact, ifNot, equals, notEquals } = suggestion;
-    return { if: ifFact, ifNot, equals, notEquals, label: suggestion.label, isRecommended: suggestion.isRecommended === true, actions };
+    return {
+      if: ifFact,
+      ifNot,
+      equals,
+      notEquals,
+      label: suggestion.label,
+      isRecommended: suggestion.isRecommended === true,
+      actions,
+    };
   });
 
   const card: CompiledCard = {
@@ -215,7 +241,9 @@ function compileCard(
       topic: { system: meta.catalogueSystem, code: content.id, display: content.title },
     },
     links: cited.flatMap((s) =>
-      s.url === undefined ? [] : [{ label: s.linkLabel ?? s.shortName, url: s.url, type: 'absolute' as const }],
+      s.url === undefined
+        ? []
+        : [{ label: s.linkLabel ?? s.shortName, url: s.url, type: 'absolute' as const }],
     ),
     suggestions,
     overrideReasons,

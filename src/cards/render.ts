@@ -60,7 +60,9 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
 }
 
 function renderSummary(content: CompiledCard, facts: Facts): string {
-  const variant = content.summary.find((line) => conditionHolds(line, facts)) ?? content.summary[content.summary.length - 1];
+  const variant =
+    content.summary.find((line) => conditionHolds(line, facts)) ??
+    content.summary[content.summary.length - 1];
   const text = variant === undefined ? content.title : variant.template.render(facts, 'summary');
   // The loader proves the limit for every template; this guard only protects against a future change in that proof.
   return truncate(text, SUMMARY_LIMIT);

@@ -23,7 +23,13 @@ export interface CompiledTemplate {
 }
 
 /** Longest rendering of each kind of value in a summary (dates are ISO, numbers short, text cut). */
-export const SUMMARY_VALUE_LENGTH: Record<FactKind, number> = { date: 10, number: 8, enum: 16, boolean: 3, text: 40 };
+export const SUMMARY_VALUE_LENGTH: Record<FactKind, number> = {
+  date: 10,
+  number: 8,
+  enum: 16,
+  boolean: 3,
+  text: 40,
+};
 /** Longest rendering of a single value in the Markdown detail. */
 export const DETAIL_VALUE_LENGTH = 300;
 const MISSING_VALUE = 'not recorded';
@@ -34,22 +40,33 @@ const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, 
 
 export class TemplateError extends Error {}
 
-export function compileTemplate(source: string, specs: FactSpecMap, guardedFacts: ReadonlySet<string>): CompiledTemplate {
+export function compileTemplate(
+  source: string,
+  specs: FactSpecMap,
+  guardedFacts: ReadonlySet<string>,
+): CompiledTemplate {
   const segments: Segment[] = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
     const name = match[1] as string;
     const spec = specs[name];
-    if (spec === undefined) throw new TemplateError(`unknown fact {{${name}}} (allowed: ${Object.keys(specs).join(', ')})`);
+    if (spec === undefined)
+      throw new TemplateError(`unknown fact {{${name}}} (allowed: ${Object.keys(specs).join(', ')})`);
     if (spec.optional && !guardedFacts.has(name)) {
       throw new TemplateError(`optional fact {{${name}}} used without "if": "${name}" on the same line`);
     }
     if (match.index > last) segments.push({ literal: source.slice(last, match.index) });
-    segments.push({ fact: name, kind: spec.kind, summaryLength: spec.summaryLength ?? SUMMARY_VALUE_LENGTH[spec.kind] });
+    segments.push({
+      fact: name,
+      kind: spec.kind,
+      summaryLength: spec.summaryLength ?? SUMMARY_VALUE_LENGTH[spec.kind],
+    });
     last = match.index + match[0].length;
   }
   if (last < source.length) segments.push({ literal: source.slice(last) });
-  const leftover = segments.some((s) => 'literal' in s && (s.literal.includes('{{') || s.literal.includes('}}')));
+  const leftover = segments.some(
+    (s) => 'literal' in s && (s.literal.includes('{{') || s.literal.includes('}}')),
+  );
   if (leftover) throw new TemplateError(`malformed placeholder in "${source}" (use {{factName}})`);
 
   const maxSummaryLength = segments.reduce(
@@ -67,7 +84,11 @@ export function compileTemplate(source: string, specs: FactSpecMap, guardedFacts
   };
 }
 
-function formatValue(value: unknown, segment: { kind: FactKind; summaryLength: number }, target: Target): string {
+function formatValue(
+  value: unknown,
+  segment: { kind: FactKind; summaryLength: number },
+  target: Target,
+): string {
   const kind = segment.kind;
   const plain = plainValue(value, kind);
   if (target === 'summary') return truncate(escapePlainText(plain), segment.summaryLength);
@@ -81,7 +102,12 @@ function plainValue(value: unknown, kind: FactKind): string {
   if (value === undefined || value === null || value === '') return MISSING_VALUE;
   if (typeof value === 'number') return Number.isFinite(value) ? numberFormat.format(value) : MISSING_VALUE;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (kind === 'date' && typeof value === 'string' && value.length > 10 && ISO_DATE.test(value.slice(0, 10))) {
+  if (
+    kind === 'date' &&
+    typeof value === 'string' &&
+    value.length > 10 &&
+    ISO_DATE.test(value.slice(0, 10))
+  ) {
     return value.slice(0, 10);
   }
   return String(value);
@@ -105,7 +131,8 @@ export function conditionHolds(condition: Condition, facts: Facts): boolean {
 /** Check at load time that a condition names facts this card has. */
 export function checkCondition(condition: Condition, specs: FactSpecMap): void {
   for (const name of [condition.if, condition.ifNot]) {
-    if (name !== undefined && specs[name] === undefined) throw new TemplateError(`condition on unknown fact "${name}"`);
+    if (name !== undefined && specs[name] === undefined)
+      throw new TemplateError(`condition on unknown fact "${name}"`);
   }
   if ((condition.equals !== undefined || condition.notEquals !== undefined) && condition.if === undefined) {
     throw new TemplateError('"equals" / "notEquals" need "if"');
