@@ -35,8 +35,10 @@ const HTML_ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-// Markdown structure characters are backslash-escaped (CommonMark: any ASCII punctuation may be escaped).
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-!|~^=$]/g;
+// Markdown structure characters are backslash-escaped (CommonMark: any ASCII punctuation may be escaped). Values
+// are always inline (line breaks are removed), so `-`, `+` and `=` only matter at the very start of a value, and `!`
+// only before `[`, which is escaped itself; dates and codes such as M80.08XA stay readable in plain-text clients.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#|~]|^[-+=]/g;
 
 /**
  * Escape a value for inline use inside Markdown (with raw HTML allowed by the client): no HTML, no emphasis, no

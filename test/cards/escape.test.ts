@@ -5,7 +5,7 @@ import { addMonths } from '../../src/cards/dates.js';
 describe('escapeMarkdownInline', () => {
   it('turns HTML into character references', () => {
     expect(escapeMarkdownInline('<img src=x onerror=alert(1)>')).toBe(
-      '&lt;img src\\=x onerror\\=alert\\(1\\)&gt;',
+      '&lt;img src=x onerror=alert\\(1\\)&gt;',
     );
     expect(escapeMarkdownInline(`"a" & 'b'`)).toBe('&quot;a&quot; &amp; &#39;b&#39;');
   });
@@ -21,11 +21,15 @@ describe('escapeMarkdownInline', () => {
   });
 
   it('keeps values on one line so they cannot start a heading, list or table', () => {
-    expect(escapeMarkdownInline('a\n# h\r\n- i\u2028| t')).toBe('a \\# h \\- i \\| t');
+    expect(escapeMarkdownInline('a\n# h\r\n- i\u2028| t')).toBe('a \\# h - i \\| t');
+    expect(escapeMarkdownInline('- item')).toBe('\\- item');
+    expect(escapeMarkdownInline('+ item')).toBe('\\+ item');
   });
 
   it('leaves ordinary clinical text readable', () => {
-    expect(escapeMarkdownInline('Prolia 60 mg SC, eGFR 1.73')).toBe('Prolia 60 mg SC, eGFR 1.73');
+    expect(escapeMarkdownInline('Prolia 60 mg SC, eGFR 1.73, M80.08XA onset 2025-04-20')).toBe(
+      'Prolia 60 mg SC, eGFR 1.73, M80.08XA onset 2025-04-20',
+    );
   });
 });
 
