@@ -24,7 +24,15 @@ export function buildSuggestions(card: CompiledCard, context: SuggestionContext)
   let recommended = false;
   for (const definition of card.suggestions) {
     if (!conditionHolds(definition, context.facts)) continue;
-    const actions = definition.actions.flatMap((action) => buildAction(action, context));
+    // Two planned orders can collapse into one when both dates have passed (CTX at 3 and 6 months, both due):
+    // order the test once, now.
+    const planned = new Set<string>();
+    const actions = definition.actions.flatMap((action) => {
+      const key = `${action.kind}:${action.order?.key ?? ''}:${occurrenceDate(action, context) ?? 'now'}`;
+      if (planned.has(key)) return [];
+      planned.add(key);
+      return buildAction(action, context);
+    });
     if (actions.length === 0) continue;
     const suggestion: Suggestion = { label: definition.label, uuid: randomUUID(), actions };
     if (definition.isRecommended && !recommended) {

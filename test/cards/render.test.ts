@@ -175,6 +175,15 @@ describe('suggestions', () => {
     expect(render('DMAB-TRANSITION-MONITOR', 'minimal').suggestions).toHaveLength(1);
   });
 
+  it('DMAB-TRANSITION-MONITOR: one CTX order for now when both planned dates have passed', () => {
+    const finding = findingFor('DMAB-TRANSITION-MONITOR');
+    Object.assign(finding.facts, { ctx3moDate: '2025-02-20', ctx6moDate: '2025-05-20' });
+    const [card] = renderCards([finding], context);
+    const ctx = card?.suggestions?.[0]?.actions ?? [];
+    expect(ctx).toHaveLength(1);
+    expect(ctx[0]?.resource?.occurrenceDateTime).toBeUndefined();
+  });
+
   it('DMAB-PLANNED-STOP: zoledronic acid scheduled for the follow-on date', () => {
     const zol = render('DMAB-PLANNED-STOP').suggestions?.[0]?.actions?.[0]?.resource as Record<string, any>;
     expect(zol.dosageInstruction[0].timing.event).toEqual(['2025-09-01']);
