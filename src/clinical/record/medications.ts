@@ -19,6 +19,16 @@ const KIND_BY_TYPE: Record<string, MedicationKind> = {
   MedicationOrder: 'request',
 };
 
+/** A date, unless it lies beyond now + tolerance (then ignored and flagged, R15). */
+function acceptDay(value: unknown, window: DateWindow, state: { hadFutureDate: boolean }): Day | undefined {
+  const day = parseDay(value);
+  if (day !== undefined && day > window.latest) {
+    state.hadFutureDate = true;
+    return undefined;
+  }
+  return day;
+}
+
 export const isMedicationType = (type: string) => type in KIND_BY_TYPE;
 
 /**
@@ -42,22 +52,16 @@ export function normaliseMedication(
   if (kind === 'administration' && (resource.notGiven === true || resource.wasNotGiven === true)) return undefined;
 
   const concept = medicationConcept(resource, medications);
-  const dose = doseQuantity(resource);
   const doseMg = doseMilligrams(resource);
-  const agent = classifyAgent(terminology, { ...concept, ...(doseMg !== undefined ? { doseMg } : {}) });
+  const agent = classifyAgent(terminology, doseMg !== undefined ? { ...concept, doseMg } : concept);
   const glucocorticoid = classifyGlucocorticoid(terminology, concept);
   const immunosuppressants = immunosuppressantIngredients(concept);
+  // Medications no rule reads (the vast majority of a chart) are dropped here, before any date work.
+  if (!agent && !glucocorticoid && immunosuppressants.length === 0) return undefined;
+  const dose = doseQuantity(resource);
 
-  let hadFutureDate = false;
-  /** A date, unless it lies beyond now + tolerance (then ignored and flagged, R15). */
-  const dated = (value: unknown): Day | undefined => {
-    const day = parseDay(value);
-    if (day !== undefined && day > window.latest) {
-      hadFutureDate = true;
-      return undefined;
-    }
-    return day;
-  };
+  const state = { hadFutureDate: false };
+  const dated = (value: unknown) => acceptDay(value, window, state);
 
   const period = asObject(resource.effectivePeriod);
   let doseDay: Day | undefined;
@@ -111,24 +115,23 @@ export function normaliseMedication(
     if (perAdministrationMg !== undefined) dailyDoseMg = perAdministrationMg * perDay;
   }
 
-  const reference = referenceOf(resource);
   return {
-    ...(reference ? { reference } : {}),
+    reference: referenceOf(resource),
     resourceType,
     kind,
     status,
     display: concept.text.split(' | ')[0] || 'medication',
-    ...(agent ? { agent } : {}),
-    ...(glucocorticoid ? { glucocorticoid } : {}),
+    agent,
+    glucocorticoid,
     immunosuppressants,
-    ...(doseDay !== undefined ? { doseDay } : {}),
-    ...(startDay !== undefined ? { startDay } : {}),
-    ...(endDay !== undefined ? { endDay } : {}),
-    ...(assertedDay !== undefined ? { assertedDay } : {}),
-    ...(lastUpdatedDay !== undefined ? { lastUpdatedDay } : {}),
-    hadFutureDate,
-    ...(doseMg !== undefined ? { doseMg } : {}),
-    ...(dailyDoseMg !== undefined ? { dailyDoseMg } : {}),
+    doseDay,
+    startDay,
+    endDay,
+    assertedDay,
+    lastUpdatedDay,
+    hadFutureDate: state.hadFutureDate,
+    doseMg,
+    dailyDoseMg,
     active,
     explicitStop,
   };

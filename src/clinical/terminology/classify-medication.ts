@@ -50,6 +50,28 @@ export const PREDNISONE_FACTOR: Readonly<Record<string, number>> = {
   cortisone: 5 / 25,
 };
 
+/** One union of every medication text pattern: most chart medications fail this single test and skip the rest. */
+const ANY_RELEVANT_TEXT = new RegExp(
+  [
+    T.DENOSUMAB_TEXT,
+    T.ZOLEDRONATE_TEXT,
+    T.ROMOSOZUMAB_TEXT,
+    T.TERIPARATIDE_TEXT,
+    T.ABALOPARATIDE_TEXT,
+    T.ORAL_BISPHOSPHONATE_TEXT,
+    T.PAMIDRONATE_TEXT,
+    T.RALOXIFENE_TEXT,
+    T.HORMONE_THERAPY_TEXT,
+    ...T.GLUCOCORTICOID_INGREDIENTS.map((g) => g.pattern),
+    ...T.IMMUNOSUPPRESSANT_INGREDIENTS.map((g) => g.pattern),
+  ]
+    .map((r) => `(?:${r.source})`)
+    .join('|'),
+  'i',
+);
+
+export const mayBeRelevantText = (text: string) => text.length > 0 && ANY_RELEVANT_TEXT.test(text);
+
 const TEXT_AGENTS: readonly [Agent, RegExp][] = [
   ['denosumab', T.DENOSUMAB_TEXT],
   ['zoledronate', T.ZOLEDRONATE_TEXT],
@@ -109,7 +131,7 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
       agent === 'zoledronate' ? zoledronateRegimen(other.concept.props.regimen as Regimen | undefined, med) : 'unknown';
     return { agent, regimen, matchedByText: false, code: other.recordCode };
   }
-  if (!med.text) return undefined;
+  if (!mayBeRelevantText(med.text)) return undefined;
   for (const [agent, pattern] of TEXT_AGENTS) {
     if (!pattern.test(med.text)) continue;
     const regimen =
@@ -138,7 +160,7 @@ export function classifyGlucocorticoid(terminology: Terminology, med: Medication
       matchedByText: false,
     };
   }
-  if (!med.text || T.NON_SYSTEMIC_FORM.test(med.text)) return undefined;
+  if (!mayBeRelevantText(med.text) || T.NON_SYSTEMIC_FORM.test(med.text)) return undefined;
   const hit = T.GLUCOCORTICOID_INGREDIENTS.find((g) => g.pattern.test(med.text));
   if (!hit) return undefined;
   const strength = STRENGTH_MG.exec(med.text);
@@ -152,6 +174,6 @@ export function classifyGlucocorticoid(terminology: Terminology, med: Medication
 
 /** R12: immunosuppressive ingredient names in the concept (text; glucocorticoids are added by the caller). */
 export function immunosuppressantIngredients(med: MedicationConcept): string[] {
-  if (!med.text) return [];
+  if (!mayBeRelevantText(med.text)) return [];
   return T.IMMUNOSUPPRESSANT_INGREDIENTS.filter((i) => i.pattern.test(med.text)).map((i) => i.ingredient);
 }
