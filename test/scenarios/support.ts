@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { FhirResource, HookName } from '../../src/cds-hooks/types.js';
+import { PATIENT_ID } from '../clinical/support/fhir.js';
+
+const SERVICE: Record<HookName, string> = {
+  'patient-view': 'osteoporosis-patient-view',
+  'order-select': 'osteoporosis-order-select',
+  'order-sign': 'osteoporosis-order-sign',
+};
+
+const KEY_BY_TYPE: Record<string, string> = {
+  MedicationAdministration: 'medicationAdministrations',
+  MedicationStatement: 'medicationStatements',
+  MedicationRequest: 'medicationRequests',
+  Condition: 'conditions',
+  Procedure: 'procedures',
+  Observation: 'observations',
+};
+
+const bundle = (resources: FhirResource[]) => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  total: resources.length,
+  entry: resources.map((resource) => ({ fullUrl: `http://ehr.example/fhir/${resource.resourceType}/${resource.id}`, resource })),
+});
+
+/** A CDS Hooks 2.0 request with every prefetch key (empty searchsets where the patient has no data). */
+export function hookRequest(hook: HookName, resources: FhirResource[], opts: { drafts?: FhirResource[]; selections?: string[] } = {}) {
+  const patient = resources.find((r) => r.resourceType === 'Patient') ?? null;
+  const prefetch: Record<string, unknown> = { patient };
+  for (const key of Object.values(KEY_BY_TYPE)) prefetch[key] = bundle(resources.filter((r) => KEY_BY_TYPE[r.resourceType] === key));
+  const context: Record<string, unknown> = { userId: 'Practitioner/doc', patientId: PATIENT_ID };
+  if (hook !== 'patient-view') {
+    const drafts = opts.drafts ?? [];
+    context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
+  }
+  if (hook === 'order-select') context.selections = opts.selections ?? (opts.drafts ?? []).map((d) => `${d.resourceType}/${d.id}`);
+  return { hook, hookInstance: `test-${Math.random().toString(36).slice(2)}`, context, prefetch };
+}
+
+export interface CardView {
+  code: string | undefined;
+  indicator: string;
+  summary: string;
+}
+
+export async function invoke(app: FastifyInstance, hook: HookName, resources: FhirResource[], opts: { drafts?: FhirResource[]; selections?: string[] } = {}) {
+  const res = await app.inject({ method: 'POST', url: `/cds-services/${SERVICE[hook]}`, payload: hookRequest(hook, resources, opts) });
+  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body}`);
+  const cards = (res.json() as { cards: { summary: string; indicator: string; source: { topic?: { code?: string } } }[] }).cards;
+  return cards.map((c): CardView => ({ code: c.source.topic?.code, indicator: c.indicator, summary: c.summary }));
+}
+
+export const codes = (cards: CardView[]) => cards.map((c) => `${c.code}:${c.indicator}`).sort();
