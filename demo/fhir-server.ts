@@ -31,7 +31,11 @@ export async function startDemoFhirServer(options: DemoFhirServerOptions = {}): 
   const engine = new FhirEngine();
   for (const bundle of options.bundles ?? []) await engine.loadBundle(bundle);
 
-  const app = Fastify({ logger: false, bodyLimit: 20 * 1_048_576, routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 20 * 1_048_576,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
@@ -41,7 +45,10 @@ export async function startDemoFhirServer(options: DemoFhirServerOptions = {}): 
   });
   // Chrome's Private Network Access: the https sandbox calling a FHIR server on localhost.
   app.addHook('onSend', async (request, reply) => {
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-private-network'] === 'true') {
+    if (
+      request.method === 'OPTIONS' &&
+      request.headers['access-control-request-private-network'] === 'true'
+    ) {
       reply.header('Access-Control-Allow-Private-Network', 'true');
     }
   });
@@ -65,7 +72,9 @@ export async function startDemoFhirServer(options: DemoFhirServerOptions = {}): 
 
 function registerRoutes(app: FastifyInstance, engine: FhirEngine): void {
   app.get('/fhir/metadata', async (request, reply) =>
-    reply.header('content-type', FHIR_JSON).send(capabilityStatement(`${request.protocol}://${request.host}/fhir`)),
+    reply
+      .header('content-type', FHIR_JSON)
+      .send(capabilityStatement(`${request.protocol}://${request.host}/fhir`)),
   );
 
   // Search by POST: the form body holds the parameters (FHIR R4 3.1.0.8.1); answer as the same search by GET.

@@ -20,11 +20,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const patients = demoPatients(now);
-  console.log(`Loading ${patients.length} demo patients into ${values.fhir} (dates relative to ${now.toISOString().slice(0, 10)})`);
+  console.log(
+    `Loading ${patients.length} demo patients into ${values.fhir} (dates relative to ${now.toISOString().slice(0, 10)})`,
+  );
   const results = await loadDemoPatients(values.fhir, patients);
-  for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.status} ${r.patientId}${r.problem ? `: ${r.problem}` : ''}`);
+  for (const r of results)
+    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.status} ${r.patientId}${r.problem ? `: ${r.problem}` : ''}`);
   const failed = results.filter((r) => !r.ok).length;
-  console.log(failed === 0 ? 'All demo patients loaded.' : `${failed} of ${results.length} bundles were refused.`);
+  console.log(
+    failed === 0 ? 'All demo patients loaded.' : `${failed} of ${results.length} bundles were refused.`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

@@ -47,7 +47,8 @@ const RANK: Record<Indicator, number> = { critical: 0, warning: 1, info: 2 };
 /** Whether the result contains the card this patient is meant to demonstrate on this hook. */
 export function intendedShown(result: HookResult): boolean | undefined {
   const expected = result.patient.expected.filter((e) => e.hook === result.hook);
-  if (expected.length === 0) return result.patient.expected.length === 0 ? result.cards.length === 0 : undefined;
+  if (expected.length === 0)
+    return result.patient.expected.length === 0 ? result.cards.length === 0 : undefined;
   return expected.every((e) => result.cards.some((c) => c.source.topic?.code === e.cardId));
 }
 
@@ -55,7 +56,9 @@ export function formatResult(result: HookResult, style: Style): string {
   const lines: string[] = [];
   const verdict = intendedShown(result);
   const mark = verdict === undefined ? ' ' : verdict ? style.ok('✓') : style.bad('✗');
-  lines.push(`${mark} ${style.bold(result.patient.name)} ${style.dim(`(${result.patient.id})`)} · ${result.hook}`);
+  lines.push(
+    `${mark} ${style.bold(result.patient.name)} ${style.dim(`(${result.patient.id})`)} · ${result.hook}`,
+  );
   if (result.status !== 200) {
     lines.push(`    ${style.bad(`HTTP ${result.status}`)} ${result.problem ?? ''}`);
     return lines.join('\n');
@@ -68,12 +71,17 @@ export function formatResult(result: HookResult, style: Style): string {
     const topic = card.source.topic?.code;
     lines.push(`      ${style.dim(`${topic ? `${topic} · ` : ''}${card.source.label}`)}`);
     for (const s of card.suggestions ?? []) {
-      const actions = (s.actions ?? []).map((a) => `${a.type} ${a.resource?.resourceType ?? a.resourceId ?? ''}`.trim());
+      const actions = (s.actions ?? []).map((a) =>
+        `${a.type} ${a.resource?.resourceType ?? a.resourceId ?? ''}`.trim(),
+      );
       lines.push(`      → ${s.label}${actions.length ? style.dim(` (${actions.join(', ')})`) : ''}`);
     }
   }
   const expected = result.patient.expected.filter((e) => e.hook === result.hook);
-  if (expected.length > 0) lines.push(`    ${style.dim(`intended: ${expected.map((e) => `${e.cardId} (${e.indicator})`).join(', ')}`)}`);
+  if (expected.length > 0)
+    lines.push(
+      `    ${style.dim(`intended: ${expected.map((e) => `${e.cardId} (${e.indicator})`).join(', ')}`)}`,
+    );
   return lines.join('\n');
 }
 
@@ -95,7 +103,9 @@ export function formatSummary(results: HookResult[], style: Style): string {
   const { shown, missing } = coverage(results);
   const failures = results.filter((r) => r.status !== 200).length;
   const lines = [
-    style.bold(`Catalogue cards shown for their demo patient: ${shown.length} of ${shown.length + missing.length}`),
+    style.bold(
+      `Catalogue cards shown for their demo patient: ${shown.length} of ${shown.length + missing.length}`,
+    ),
   ];
   if (missing.length > 0) lines.push(style.bad(`  not shown: ${missing.join(', ')}`));
   if (failures > 0) lines.push(style.bad(`  ${failures} hook calls failed`));

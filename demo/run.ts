@@ -20,11 +20,21 @@ async function main(): Promise<void> {
     servicePort: Number(values.port),
     fhirPort: Number(values['fhir-port']),
     // The developer's environment applies (CDS_AUTH, CDS_TRUST_SANDBOX, store settings…), errors-only logging by default so the cards stay readable.
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    },
   });
-  console.log(style.bold(`Demo FHIR R4 server: ${demo.fhir.base} (${demo.patients.length} synthetic patients)`));
+  console.log(
+    style.bold(`Demo FHIR R4 server: ${demo.fhir.base} (${demo.patients.length} synthetic patients)`),
+  );
   console.log(style.bold(`CDS service:         ${demo.serviceUrl}/cds-services`));
-  console.log(style.dim('Calling every hook for every demo patient, without prefetch (the service reads the FHIR server)…\n'));
+  console.log(
+    style.dim(
+      'Calling every hook for every demo patient, without prefetch (the service reads the FHIR server)…\n',
+    ),
+  );
 
   const results = await callAllHooks(demo);
   for (const result of results) console.log(formatResult(result, style) + '\n');
@@ -54,6 +64,7 @@ ${style.bold('Next:')}
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`demo failed: ${message}`);
-  if (/EADDRINUSE/.test(message)) console.error('A port is taken: try npm run demo -- --port 3001 --fhir-port 8091');
+  if (/EADDRINUSE/.test(message))
+    console.error('A port is taken: try npm run demo -- --port 3001 --fhir-port 8091');
   process.exit(1);
 });

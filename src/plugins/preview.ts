@@ -28,7 +28,10 @@ const PAGE_CSP = [
 
 const clientScript = markdownClientScript + '\n' + pageClientScript;
 
-const preview: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (app, { services }) => {
+const preview: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (
+  app,
+  { services },
+) => {
   if (!app.config.preview.enabled) return;
 
   const hidden = { schema: { hide: true } };

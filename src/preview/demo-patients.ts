@@ -67,7 +67,9 @@ class Chart {
   }
 
   osteoporosis(): this {
-    this.add(condition(this.next('cond'), this.id, DIAGNOSES.osteoporosis, { onset: this.ago({ years: 4 }) }));
+    this.add(
+      condition(this.next('cond'), this.id, DIAGNOSES.osteoporosis, { onset: this.ago({ years: 4 }) }),
+    );
     return this;
   }
   dose(drug: Drug, ago: Offset, status = 'completed'): this {
@@ -93,7 +95,12 @@ class Chart {
     this.add(medicationRequest(this.next('rx'), this.id, drug, options));
     return this;
   }
-  lab(code: Parameters<typeof observation>[2], value: number, ago: Offset, range?: { low?: number; high?: number }): this {
+  lab(
+    code: Parameters<typeof observation>[2],
+    value: number,
+    ago: Offset,
+    range?: { low?: number; high?: number },
+  ): this {
     this.add(observation(this.next('obs'), this.id, code, value, this.ago(ago), range));
     return this;
   }
@@ -104,7 +111,11 @@ class Chart {
       .lab(LABS.vitaminD, 34, { days: 20 });
   }
   draftMedication(drug: Drug, instruction: string): FhirResource {
-    return medicationRequest(`${this.id}-draft`, this.id, drug, { status: 'draft', authoredOn: this.today, instruction });
+    return medicationRequest(`${this.id}-draft`, this.id, drug, {
+      status: 'draft',
+      authoredOn: this.today,
+      instruction,
+    });
   }
 }
 
@@ -119,7 +130,9 @@ interface Definition {
   gender?: 'female' | 'male';
 }
 
-const pv = (cardId: CatalogueId, indicator: Indicator): ExpectedCard[] => [{ hook: 'patient-view', cardId, indicator }];
+const pv = (cardId: CatalogueId, indicator: Indicator): ExpectedCard[] => [
+  { hook: 'patient-view', cardId, indicator },
+];
 const orders = (cardId: CatalogueId, indicator: Indicator): ExpectedCard[] => [
   { hook: 'order-select', cardId, indicator },
   { hook: 'order-sign', cardId, indicator },
@@ -151,31 +164,48 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-dmab-planned-stop',
     family: 'Planned-Stop',
-    story: 'Prolia marked stopped 5 days ago; last injection 3.5 months ago: plan follow-on therapy at 6 months.',
+    story:
+      'Prolia marked stopped 5 days ago; last injection 3.5 months ago: plan follow-on therapy at 6 months.',
     expected: pv('DMAB-PLANNED-STOP', 'warning'),
     chart: (c) =>
       void c
         .osteoporosis()
         .doses(DRUGS.prolia, 5, 6, { months: 3, days: 15 })
-        .statement(DRUGS.prolia, { status: 'stopped', start: c.ago({ years: 2, months: 3, days: 15 }), end: c.ago({ days: 5 }) }),
+        // effectivePeriod.end is the last dose of the course (R2); the stop was recorded 5 days ago.
+        .statement(DRUGS.prolia, {
+          status: 'stopped',
+          start: c.ago({ years: 2, months: 3, days: 15 }),
+          end: c.ago({ months: 3, days: 15 }),
+          dateAsserted: c.ago({ days: 5 }),
+        }),
   },
   {
     id: 'demo-dmab-transition',
     family: 'Transition',
-    story: 'Last Prolia 13 months ago, zoledronic acid 5 mg given 7 months ago; no CTX on file since the infusion.',
+    story:
+      'Last Prolia 13 months ago, zoledronic acid 5 mg given 7 months ago; no CTX on file since the infusion.',
     expected: pv('DMAB-TRANSITION-MONITOR', 'info'),
-    chart: (c) => void c.osteoporosis().doses(DRUGS.prolia, 4, 6, { months: 13 }).dose(DRUGS.zoledronicAcid, { months: 7 }),
+    chart: (c) =>
+      void c
+        .osteoporosis()
+        .doses(DRUGS.prolia, 4, 6, { months: 13 })
+        .dose(DRUGS.zoledronicAcid, { months: 7 }),
   },
   {
     id: 'demo-dmab-oral-bp',
     family: 'Oral-Bisphosphonate',
-    story: '11 Prolia injections over 5 years, stopped 12 months ago; switched to weekly alendronate 6 months ago.',
+    story:
+      '11 Prolia injections over 5 years, stopped 12 months ago; switched to weekly alendronate 6 months ago.',
     expected: pv('DMAB-ORALBP-AFTER-LONG', 'warning'),
     chart: (c) =>
       void c
         .osteoporosis()
         .doses(DRUGS.prolia, 11, 6, { months: 12 })
-        .statement(DRUGS.prolia, { status: 'stopped', start: c.ago({ years: 5, months: 12 }), end: c.ago({ months: 12 }) })
+        .statement(DRUGS.prolia, {
+          status: 'stopped',
+          start: c.ago({ years: 5, months: 12 }),
+          end: c.ago({ months: 12 }),
+        })
         .statement(DRUGS.alendronate, { status: 'active', start: c.ago({ months: 6 }) }),
   },
   {
@@ -183,7 +213,8 @@ const DEFINITIONS: Definition[] = [
     family: 'Undated',
     story: 'Prolia listed as an active medication with no injection date and no administrations.',
     expected: pv('DMAB-DATA', 'info'),
-    chart: (c) => void c.osteoporosis().statement(DRUGS.prolia, { status: 'active', dateAsserted: c.ago({ days: 14 }) }),
+    chart: (c) =>
+      void c.osteoporosis().statement(DRUGS.prolia, { status: 'active', dateAsserted: c.ago({ days: 14 }) }),
   },
   {
     id: 'demo-onc-dmab-stop',
@@ -194,7 +225,11 @@ const DEFINITIONS: Definition[] = [
       void c
         .condition(DIAGNOSES.boneMetastases, { onset: c.ago({ years: 2 }) })
         .doses(DRUGS.xgeva, 10, 1, { months: 5 })
-        .statement(DRUGS.xgeva, { status: 'stopped', start: c.ago({ months: 14 }), end: c.ago({ months: 5 }) }),
+        .statement(DRUGS.xgeva, {
+          status: 'stopped',
+          start: c.ago({ months: 14 }),
+          end: c.ago({ months: 5 }),
+        }),
   },
   // ---- vertebral fractures (patient-view) ----
   {
@@ -209,12 +244,14 @@ const DEFINITIONS: Definition[] = [
     family: 'Imminent-Risk',
     story: 'Vertebral compression fracture 18 months ago: still in the imminent-risk window.',
     expected: pv('VFX-IMMINENT', 'info'),
-    chart: (c) => void c.osteoporosis().condition(DIAGNOSES.compressionFractureSnomed, { onset: c.ago({ months: 18 }) }),
+    chart: (c) =>
+      void c.osteoporosis().condition(DIAGNOSES.compressionFractureSnomed, { onset: c.ago({ months: 18 }) }),
   },
   {
     id: 'demo-rvfx',
     family: 'Rebound',
-    story: 'Last Prolia 12.5 months ago, then L1 and L3 fractures 8 and 5 weeks ago: suspected rebound fractures.',
+    story:
+      'Last Prolia 12.5 months ago, then L1 and L3 fractures 8 and 5 weeks ago: suspected rebound fractures.',
     expected: pv('RVFX-SUSPECTED', 'critical'),
     chart: (c) => void reboundHistory(c),
   },
@@ -232,10 +269,13 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-order-romo-cv',
     family: 'Romosozumab-Recent-MI',
-    story: 'NSTEMI 6 months ago; romosozumab being ordered (boxed warning: not within a year of MI or stroke).',
+    story:
+      'NSTEMI 6 months ago; romosozumab being ordered (boxed warning: not within a year of MI or stroke).',
     expected: orders('ORDER-ROMO-CV', 'critical'),
     chart: (c) => {
-      c.osteoporosis().condition(DIAGNOSES.nstemi, { onset: c.ago({ months: 6 }) }).normalLabs();
+      c.osteoporosis()
+        .condition(DIAGNOSES.nstemi, { onset: c.ago({ months: 6 }) })
+        .normalLabs();
       return c.draftMedication(DRUGS.romosozumab, '210 mg SC once monthly for 12 months');
     },
   },
@@ -245,7 +285,9 @@ const DEFINITIONS: Definition[] = [
     story: 'NSTEMI 3 years ago; romosozumab being ordered: weigh cardiovascular benefit and risk.',
     expected: orders('ORDER-ROMO-CV-OLD', 'warning'),
     chart: (c) => {
-      c.osteoporosis().condition(DIAGNOSES.nstemi, { onset: c.ago({ years: 3 }) }).normalLabs();
+      c.osteoporosis()
+        .condition(DIAGNOSES.nstemi, { onset: c.ago({ years: 3 }) })
+        .normalLabs();
       return c.draftMedication(DRUGS.romosozumab, '210 mg SC once monthly for 12 months');
     },
   },
@@ -262,7 +304,8 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-order-pth-after-dmab',
     family: 'Teriparatide-Switch',
-    story: 'Last Prolia 5 months ago; teriparatide being ordered with no antiresorptive planned (DATA-Switch bone loss).',
+    story:
+      'Last Prolia 5 months ago; teriparatide being ordered with no antiresorptive planned (DATA-Switch bone loss).',
     expected: orders('ORDER-PTH-AFTER-DMAB', 'warning'),
     chart: (c) => {
       c.osteoporosis().doses(DRUGS.prolia, 4, 6, { months: 5 }).normalLabs();
@@ -277,7 +320,12 @@ const DEFINITIONS: Definition[] = [
     chart: (c) => {
       c.osteoporosis()
         .statement(DRUGS.teriparatide, { status: 'active', start: c.ago({ months: 25 }) })
-        .prescription(DRUGS.teriparatide, { status: 'active', authoredOn: c.ago({ months: 25 }), instruction: '20 mcg SC once daily', frequencyPerDay: 1 })
+        .prescription(DRUGS.teriparatide, {
+          status: 'active',
+          authoredOn: c.ago({ months: 25 }),
+          instruction: '20 mcg SC once daily',
+          frequencyPerDay: 1,
+        })
         .normalLabs();
       return c.draftMedication(DRUGS.teriparatide, '20 mcg SC once daily');
     },
@@ -339,14 +387,28 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-order-immunosuppressed',
     family: 'Transplant',
-    story: 'Kidney transplant recipient on tacrolimus, mycophenolate and prednisone; denosumab 60 mg being ordered.',
+    story:
+      'Kidney transplant recipient on tacrolimus, mycophenolate and prednisone; denosumab 60 mg being ordered.',
     expected: orders('IMMUNOSUPP-DMAB', 'info'),
     chart: (c) => {
       c.osteoporosis()
         .condition(DIAGNOSES.kidneyTransplant, { onset: c.ago({ years: 3 }) })
-        .prescription(DRUGS.tacrolimus, { status: 'active', authoredOn: c.ago({ years: 3 }), instruction: '1 mg twice daily' })
-        .prescription(DRUGS.mycophenolate, { status: 'active', authoredOn: c.ago({ years: 3 }), instruction: '500 mg twice daily' })
-        .prescription(DRUGS.prednisone5, { status: 'active', authoredOn: c.ago({ years: 3 }), instruction: '5 mg once daily', frequencyPerDay: 1 })
+        .prescription(DRUGS.tacrolimus, {
+          status: 'active',
+          authoredOn: c.ago({ years: 3 }),
+          instruction: '1 mg twice daily',
+        })
+        .prescription(DRUGS.mycophenolate, {
+          status: 'active',
+          authoredOn: c.ago({ years: 3 }),
+          instruction: '500 mg twice daily',
+        })
+        .prescription(DRUGS.prednisone5, {
+          status: 'active',
+          authoredOn: c.ago({ years: 3 }),
+          instruction: '5 mg once daily',
+          frequencyPerDay: 1,
+        })
         .normalLabs();
       return c.draftMedication(DRUGS.prolia, '60 mg SC once every 6 months');
     },
@@ -377,7 +439,8 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-xgeva-active',
     family: 'Oncology-Active',
-    story: 'Bone metastases on Xgeva every 4 weeks, last dose 26 days ago: the osteoporosis rules must not run.',
+    story:
+      'Bone metastases on Xgeva every 4 weeks, last dose 26 days ago: the osteoporosis rules must not run.',
     expected: [],
     chart: (c) =>
       void c
@@ -387,9 +450,11 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'demo-vfx-sequela',
     family: 'Old-Fracture',
-    story: 'A T11-T12 fracture coded as a sequela (S22.080S) recorded last month: history, not a recent fracture.',
+    story:
+      'A T11-T12 fracture coded as a sequela (S22.080S) recorded last month: history, not a recent fracture.',
     expected: [],
-    chart: (c) => void c.osteoporosis().condition(DIAGNOSES.wedgeT11T12Sequela, { recorded: c.ago({ months: 1 }) }),
+    chart: (c) =>
+      void c.osteoporosis().condition(DIAGNOSES.wedgeT11T12Sequela, { recorded: c.ago({ months: 1 }) }),
   },
   {
     id: 'demo-vfx-refuted',
@@ -397,15 +462,20 @@ const DEFINITIONS: Definition[] = [
     story: 'A vertebral fracture 3 months ago marked refuted: ignored.',
     expected: [],
     chart: (c) =>
-      void c.osteoporosis().condition(DIAGNOSES.osteoporoticVfxL1, { onset: c.ago({ months: 3 }), verification: 'refuted' }),
+      void c
+        .osteoporosis()
+        .condition(DIAGNOSES.osteoporoticVfxL1, { onset: c.ago({ months: 3 }), verification: 'refuted' }),
   },
   {
     id: 'demo-markup-text',
     family: 'Markup-Text',
-    story: 'A recent L1 fracture whose free-text name contains HTML: every screen must show it as plain text.',
+    story:
+      'A recent L1 fracture whose free-text name contains HTML: every screen must show it as plain text.',
     expected: pv('VFX-RECENT', 'warning'),
     chart: (c) =>
-      void c.osteoporosis().condition(DIAGNOSES.wedgeL1, { onset: c.ago({ months: 4 }), text: HOSTILE_DISPLAY_TEXT }),
+      void c
+        .osteoporosis()
+        .condition(DIAGNOSES.wedgeL1, { onset: c.ago({ months: 4 }), text: HOSTILE_DISPLAY_TEXT }),
   },
 ];
 

@@ -35,7 +35,10 @@ const searchset = (resources: FhirResource[]) => ({
  * a search (`Type?…`) gives a searchset of the patient's resources of that type. The demo charts only hold codes
  * the templates ask for, so the search parameters need not be evaluated here.
  */
-export function prefetchFor(templates: Record<string, string>, patient: DemoPatient): Record<string, unknown> {
+export function prefetchFor(
+  templates: Record<string, string>,
+  patient: DemoPatient,
+): Record<string, unknown> {
   const prefetch: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(templates)) {
     const read = /^([A-Za-z]+)\/\{\{/.exec(template);
@@ -66,8 +69,13 @@ export function hookRequest(service: ServiceDefinition, patient: DemoPatient, op
   const context: Record<string, unknown> = { userId: DEMO_USER, patientId: patient.id };
   if (service.hook !== 'patient-view') {
     const draft = patient.draftOrder;
-    context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: draft ? [{ resource: draft }] : [] };
-    if (service.hook === 'order-select') context.selections = draft ? [`${draft.resourceType}/${draft.id}`] : [];
+    context.draftOrders = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: draft ? [{ resource: draft }] : [],
+    };
+    if (service.hook === 'order-select')
+      context.selections = draft ? [`${draft.resourceType}/${draft.id}`] : [];
   }
   return {
     hookInstance: randomUUID(),

@@ -25,6 +25,8 @@ export interface Coded {
 }
 
 export interface Drug extends Coded {
+  /** What an EHR shows as the medication's text (short); the coding keeps the terminology's display. */
+  text?: string;
   /** Dose per administration, e.g. 60 mg. */
   dose?: { value: number; unit: string };
   route?: string;
@@ -36,6 +38,7 @@ export const DRUGS = {
     system: SYSTEMS.rxnorm,
     code: '993452',
     display: '1 ML denosumab 60 MG/ML Prefilled Syringe (Prolia)',
+    text: 'Prolia (denosumab) 60 mg SC',
     dose: { value: 60, unit: 'mg' },
     route: 'subcutaneous',
   },
@@ -43,6 +46,7 @@ export const DRUGS = {
     system: SYSTEMS.rxnorm,
     code: '1046402',
     display: '1.7 ML denosumab 70 MG/ML Injection [Xgeva]',
+    text: 'Xgeva (denosumab) 120 mg SC',
     dose: { value: 120, unit: 'mg' },
     route: 'subcutaneous',
   },
@@ -50,6 +54,7 @@ export const DRUGS = {
     system: SYSTEMS.rxnorm,
     code: '705824',
     display: '100 ML zoledronic acid 0.05 MG/ML Injection',
+    text: 'zoledronic acid 5 mg IV',
     dose: { value: 5, unit: 'mg' },
     route: 'intravenous',
   },
@@ -57,13 +62,15 @@ export const DRUGS = {
     system: SYSTEMS.rxnorm,
     code: '904431',
     display: 'alendronic acid 70 MG Oral Tablet',
+    text: 'alendronate 70 mg weekly',
     dose: { value: 70, unit: 'mg' },
     route: 'oral',
   },
   teriparatide: {
     system: SYSTEMS.rxnorm,
     code: '1435115',
-    display: 'teriparatide 250 MCG/ML pen injector (20 mcg daily)',
+    display: 'teriparatide 250 MCG/ML pen injector',
+    text: 'teriparatide 20 mcg SC daily',
     dose: { value: 20, unit: 'ug' },
     route: 'subcutaneous',
   },
@@ -79,6 +86,7 @@ export const DRUGS = {
     system: SYSTEMS.rxnorm,
     code: '312617',
     display: 'prednisone 5 MG Oral Tablet',
+    text: 'prednisone 5 mg tablet',
     dose: { value: 5, unit: 'mg' },
     route: 'oral',
   },
@@ -87,11 +95,16 @@ export const DRUGS = {
 } satisfies Record<string, Drug>;
 
 export const DIAGNOSES = {
-  osteoporosis: { system: SYSTEMS.icd10, code: 'M81.0', display: 'Age-related osteoporosis without current pathological fracture' },
+  osteoporosis: {
+    system: SYSTEMS.icd10,
+    code: 'M81.0',
+    display: 'Age-related osteoporosis without current pathological fracture',
+  },
   osteoporoticVfxL1: {
     system: SYSTEMS.icd10,
     code: 'M80.08XA',
-    display: 'Age-related osteoporosis with current pathological fracture, vertebra(e), initial encounter for fracture',
+    display:
+      'Age-related osteoporosis with current pathological fracture, vertebra(e), initial encounter for fracture',
   },
   wedgeL1: {
     system: SYSTEMS.icd10,
@@ -108,17 +121,40 @@ export const DIAGNOSES = {
     code: 'S22.080S',
     display: 'Wedge compression fracture of T11-T12 vertebra, sequela',
   },
-  compressionFractureSnomed: { system: SYSTEMS.snomed, code: '42942008', display: 'Compression fracture of vertebral column' },
-  nstemi: { system: SYSTEMS.icd10, code: 'I21.4', display: 'Non-ST elevation (NSTEMI) myocardial infarction' },
+  compressionFractureSnomed: {
+    system: SYSTEMS.snomed,
+    code: '42942008',
+    display: 'Compression fracture of vertebral column',
+  },
+  nstemi: {
+    system: SYSTEMS.icd10,
+    code: 'I21.4',
+    display: 'Non-ST elevation (NSTEMI) myocardial infarction',
+  },
   kidneyTransplant: { system: SYSTEMS.icd10, code: 'Z94.0', display: 'Kidney transplant status' },
   boneMetastases: { system: SYSTEMS.icd10, code: 'C79.51', display: 'Secondary malignant neoplasm of bone' },
 } satisfies Record<string, Coded>;
 
 export const LABS = {
   egfr: { system: SYSTEMS.loinc, code: '62238-1', display: 'eGFR (CKD-EPI)', unit: 'mL/min/{1.73_m2}' },
-  calcium: { system: SYSTEMS.loinc, code: '17861-6', display: 'Calcium [Mass/volume] in Serum or Plasma', unit: 'mg/dL' },
-  vitaminD: { system: SYSTEMS.loinc, code: '62292-8', display: '25-Hydroxyvitamin D2+D3 in Serum or Plasma', unit: 'ng/mL' },
-  creatinine: { system: SYSTEMS.loinc, code: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma', unit: 'mg/dL' },
+  calcium: {
+    system: SYSTEMS.loinc,
+    code: '17861-6',
+    display: 'Calcium [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+  },
+  vitaminD: {
+    system: SYSTEMS.loinc,
+    code: '62292-8',
+    display: '25-Hydroxyvitamin D2+D3 in Serum or Plasma',
+    unit: 'ng/mL',
+  },
+  creatinine: {
+    system: SYSTEMS.loinc,
+    code: '2160-0',
+    display: 'Creatinine [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+  },
 } as const;
 
 export const VERTEBROPLASTY_LUMBOSACRAL = {
@@ -127,9 +163,11 @@ export const VERTEBROPLASTY_LUMBOSACRAL = {
   display: 'Percutaneous vertebroplasty, 1 vertebral body, lumbosacral',
 };
 
-const concept = (c: Coded) => ({
-  ...(c.code ? { coding: [{ ...(c.system ? { system: c.system } : {}), code: c.code, display: c.display }] } : {}),
-  text: c.display,
+const concept = (c: Coded & { text?: string }) => ({
+  ...(c.code
+    ? { coding: [{ ...(c.system ? { system: c.system } : {}), code: c.code, display: c.display }] }
+    : {}),
+  text: c.text ?? c.display,
 });
 
 const ref = (patientId: string) => ({ reference: `Patient/${patientId}` });
@@ -180,7 +218,12 @@ export interface StatementOptions {
   dateAsserted?: string;
 }
 
-export function statement(id: string, patientId: string, drug: Drug, options: StatementOptions): FhirResource {
+export function statement(
+  id: string,
+  patientId: string,
+  drug: Drug,
+  options: StatementOptions,
+): FhirResource {
   const period = options.start || options.end;
   return {
     resourceType: 'MedicationStatement',
@@ -190,7 +233,12 @@ export function statement(id: string, patientId: string, drug: Drug, options: St
     medicationCodeableConcept: concept(drug),
     subject: ref(patientId),
     ...(period
-      ? { effectivePeriod: { ...(options.start ? { start: options.start } : {}), ...(options.end ? { end: options.end } : {}) } }
+      ? {
+          effectivePeriod: {
+            ...(options.start ? { start: options.start } : {}),
+            ...(options.end ? { end: options.end } : {}),
+          },
+        }
       : {}),
     ...(options.dateAsserted ? { dateAsserted: options.dateAsserted } : {}),
   };
@@ -204,7 +252,12 @@ export interface RequestOptions {
   frequencyPerDay?: number;
 }
 
-export function medicationRequest(id: string, patientId: string, drug: Drug, options: RequestOptions): FhirResource {
+export function medicationRequest(
+  id: string,
+  patientId: string,
+  drug: Drug,
+  options: RequestOptions,
+): FhirResource {
   return {
     resourceType: 'MedicationRequest',
     id,
@@ -217,12 +270,21 @@ export function medicationRequest(id: string, patientId: string, drug: Drug, opt
     dosageInstruction: [
       {
         ...(options.instruction ? { text: options.instruction } : {}),
-        ...(options.frequencyPerDay ? { timing: { repeat: { frequency: options.frequencyPerDay, period: 1, periodUnit: 'd' } } } : {}),
+        ...(options.frequencyPerDay
+          ? { timing: { repeat: { frequency: options.frequencyPerDay, period: 1, periodUnit: 'd' } } }
+          : {}),
         ...(drug.route ? { route: { text: drug.route } } : {}),
         ...(drug.dose
           ? {
               doseAndRate: [
-                { doseQuantity: { value: drug.dose.value, unit: drug.dose.unit, system: SYSTEMS.ucum, code: drug.dose.unit } },
+                {
+                  doseQuantity: {
+                    value: drug.dose.value,
+                    unit: drug.dose.unit,
+                    system: SYSTEMS.ucum,
+                    code: drug.dose.unit,
+                  },
+                },
               ],
             }
           : {}),
@@ -239,7 +301,12 @@ export interface ConditionOptions {
   text?: string;
 }
 
-export function condition(id: string, patientId: string, code: Coded, options: ConditionOptions = {}): FhirResource {
+export function condition(
+  id: string,
+  patientId: string,
+  code: Coded,
+  options: ConditionOptions = {},
+): FhirResource {
   const verification = options.verification ?? 'confirmed';
   return {
     resourceType: 'Condition',
@@ -288,7 +355,9 @@ export function observation(
     status: 'final',
     category: [
       {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }],
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
+        ],
       },
     ],
     code: { coding: [{ system: lab.system, code: lab.code, display: lab.display }], text: lab.display },
@@ -309,7 +378,12 @@ export function observation(
 }
 
 /** A draft order for a procedure (the order-select / order-sign demo of vertebral augmentation). */
-export function draftServiceRequest(id: string, patientId: string, code: Coded, authoredOn: string): FhirResource {
+export function draftServiceRequest(
+  id: string,
+  patientId: string,
+  code: Coded,
+  authoredOn: string,
+): FhirResource {
   return {
     resourceType: 'ServiceRequest',
     id,

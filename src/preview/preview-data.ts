@@ -21,7 +21,11 @@ export function previewPatients(services: ServiceDefinition[], now: Date): Previ
     for (const hook of hooksFor(patient)) {
       const service = serviceFor(services, hook);
       // Full prefetch: the page works with no FHIR server at all.
-      if (service) requests[hook] = { serviceId: service.id, body: hookRequest(service, patient, { withPrefetch: true }) };
+      if (service)
+        requests[hook] = {
+          serviceId: service.id,
+          body: hookRequest(service, patient, { withPrefetch: true }),
+        };
     }
     return {
       id: patient.id,

@@ -47,10 +47,13 @@ for (const iso of ['2025-06-15T12:00:00Z', '2025-12-31T09:00:00Z']) {
         for (const expected of patient.expected) {
           const cards = await cardsFor(patient.id, expected.hook);
           const card = cards.find((c) => c.source.topic?.code === expected.cardId);
-          const got = cards.map((c) => `${c.source.topic?.code ?? '?'}:${c.indicator}`).join(', ') || 'no cards';
+          const got =
+            cards.map((c) => `${c.source.topic?.code ?? '?'}:${c.indicator}`).join(', ') || 'no cards';
           if (!card) problems.push(`${patient.id} ${expected.hook}: wanted ${expected.cardId}, got ${got}`);
           else if (card.indicator !== expected.indicator) {
-            problems.push(`${patient.id} ${expected.hook}: ${expected.cardId} is ${card.indicator}, wanted ${expected.indicator}`);
+            problems.push(
+              `${patient.id} ${expected.hook}: ${expected.cardId} is ${card.indicator}, wanted ${expected.indicator}`,
+            );
           }
         }
       }
@@ -62,7 +65,8 @@ for (const iso of ['2025-06-15T12:00:00Z', '2025-12-31T09:00:00Z']) {
       for (const patient of demoPatients(now).filter((p) => p.expected.length === 0)) {
         for (const hook of hooksFor(patient)) {
           const loud = (await cardsFor(patient.id, hook)).filter((c) => c.indicator !== 'info');
-          if (loud.length > 0) problems.push(`${patient.id} ${hook}: ${loud.map((c) => c.source.topic?.code).join(', ')}`);
+          if (loud.length > 0)
+            problems.push(`${patient.id} ${hook}: ${loud.map((c) => c.source.topic?.code).join(', ')}`);
         }
       }
       expect(problems).toEqual([]);

@@ -6,7 +6,14 @@ import { demoPatients, HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patie
 import { hookRequest, prefetchFor, serviceFor, transactionBundle } from '../../src/preview/demo-requests.js';
 
 const NOW = new Date('2025-06-15T12:00:00Z');
-const DATE_FIELDS = ['effectiveDateTime', 'onsetDateTime', 'recordedDate', 'authoredOn', 'dateAsserted', 'birthDate'];
+const DATE_FIELDS = [
+  'effectiveDateTime',
+  'onsetDateTime',
+  'recordedDate',
+  'authoredOn',
+  'dateAsserted',
+  'birthDate',
+];
 
 describe('calendar arithmetic', () => {
   it('adds calendar months, clamps to the month end, then subtracts days', () => {
@@ -81,12 +88,14 @@ describe('demo patients', () => {
   });
 
   it('encodes a Prolia dose as knowledge.md defines it', () => {
-    const dose = patients.find((p) => p.id === 'demo-dmab-lapse')!.resources.find(
-      (r) => r.resourceType === 'MedicationAdministration',
-    )!;
+    const dose = patients
+      .find((p) => p.id === 'demo-dmab-lapse')!
+      .resources.find((r) => r.resourceType === 'MedicationAdministration')!;
     expect(dose).toMatchObject({
       status: 'completed',
-      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '993452' }] },
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '993452' }],
+      },
       dosage: { dose: { value: 60, code: 'mg' }, route: { text: 'subcutaneous' } },
     });
   });
@@ -103,10 +112,14 @@ describe('wire formats', () => {
 
   it('builds FHIR R4 transaction bundles of PUTs', () => {
     for (const p of patients) {
-      const bundle = transactionBundle(p) as unknown as { type: string; entry: { resource: { resourceType: string; id: string }; request: { method: string; url: string } }[] };
+      const bundle = transactionBundle(p) as unknown as {
+        type: string;
+        entry: { resource: { resourceType: string; id: string }; request: { method: string; url: string } }[];
+      };
       expect(bundle.type).toBe('transaction');
       expect(bundle.entry).toHaveLength(p.resources.length);
-      for (const e of bundle.entry) expect(e.request).toEqual({ method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}` });
+      for (const e of bundle.entry)
+        expect(e.request).toEqual({ method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}` });
     }
   });
 

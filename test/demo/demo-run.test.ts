@@ -20,7 +20,11 @@ describe('one-command demo', () => {
   });
 
   it('lets the service read every chart from the embedded FHIR server (no 412)', () => {
-    expect(results.filter((r) => r.status !== 200).map((r) => `${r.patient.id} ${r.hook} ${r.status} ${r.problem}`)).toEqual([]);
+    expect(
+      results
+        .filter((r) => r.status !== 200)
+        .map((r) => `${r.patient.id} ${r.hook} ${r.status} ${r.problem}`),
+    ).toEqual([]);
   });
 
   it('prints readable blocks and a coverage summary without colour codes when colour is off', () => {

@@ -37,7 +37,10 @@ describe('embedded demo FHIR server', () => {
   it('searches by POST with a form body, as the CDS Hooks sandbox does', async () => {
     const res = await fetch(`${fhir.base}/MedicationAdministration/_search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://sandbox.cds-hooks.org' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://sandbox.cds-hooks.org',
+      },
       body: 'patient=demo-rvfx',
     });
     expect(res.status).toBe(200);
@@ -81,7 +84,9 @@ describe('demo:load', () => {
     }
     const all = (await (await fetch(`${fhir.base}/Patient`)).json()) as { entry: unknown[] };
     expect(all.entry).toHaveLength(patients.length);
-    const doses = (await (await fetch(`${fhir.base}/MedicationAdministration?patient=demo-dmab-lapse`)).json()) as {
+    const doses = (await (
+      await fetch(`${fhir.base}/MedicationAdministration?patient=demo-dmab-lapse`)
+    ).json()) as {
       entry: unknown[];
     };
     expect(doses.entry).toHaveLength(6);

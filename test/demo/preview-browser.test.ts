@@ -119,13 +119,17 @@ describe.skipIf(unavailable !== undefined)('card preview page in Chromium', () =
     await show('demo-markup-text', 'patient-view');
     const card = page.locator('article[data-topic="VFX-RECENT"]');
     await expect(card.getAttribute('data-indicator')).resolves.toBe('warning');
-    const colour = await card.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).borderLeftColor);
+    const colour = await card.evaluate(
+      (el) => el.ownerDocument.defaultView!.getComputedStyle(el).borderLeftColor,
+    );
     expect(colour).toBe(INDICATOR_COLOURS.warning);
     expect(await page.locator('[data-demo-injected]').count()).toBe(0);
     expect(await page.locator('#cards img, #chart img, .detail b').count()).toBe(0);
     await expect(page.locator('#chart').textContent()).resolves.toContain(HOSTILE_DISPLAY_TEXT);
     await expect(card.textContent()).resolves.toContain('<b data-demo-injected="b">bold?</b>');
-    const links = await page.locator('#cards a').evaluateAll((as) => as.map((a) => new URL(a.getAttribute('href') ?? '').protocol));
+    const links = await page
+      .locator('#cards a')
+      .evaluateAll((as) => as.map((a) => new URL(a.getAttribute('href') ?? '').protocol));
     expect(links.every((p) => p === 'https:' || p === 'http:')).toBe(true);
   });
 

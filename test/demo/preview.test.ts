@@ -44,7 +44,11 @@ describe('card preview page', () => {
     const vertebroplasty = body.patients.find((p) => p.id === 'demo-order-vertebroplasty')!;
     expect(Object.keys(vertebroplasty.requests)).toEqual(['patient-view', 'order-select', 'order-sign']);
     for (const call of Object.values(vertebroplasty.requests)) {
-      const hook = await app.inject({ method: 'POST', url: `/cds-services/${call.serviceId}`, payload: call.body });
+      const hook = await app.inject({
+        method: 'POST',
+        url: `/cds-services/${call.serviceId}`,
+        payload: call.body,
+      });
       expect(hook.statusCode).toBe(200);
     }
   });

@@ -42,7 +42,13 @@ function findings(input: EngineInput): Finding[] {
       {
         id: 'VFX-RECENT',
         indicator: 'warning',
-        facts: { today, fractureDate: date, monthsSinceFracture: monthsBetween(date, input.now), fractureDescription: text(fractures[0]), dateSource: 'onset' },
+        facts: {
+          today,
+          fractureDate: date,
+          monthsSinceFracture: monthsBetween(date, input.now),
+          fractureDescription: text(fractures[0]),
+          dateSource: 'onset',
+        },
         evidence,
       },
     ];
@@ -72,7 +78,13 @@ function findings(input: EngineInput): Finding[] {
     {
       id: 'ORDER-AUGMENT-RVFX',
       indicator: 'critical',
-      facts: { today, orderName: text(draft), lastDoseDate: lastDose, fractureCount: fractures.length, fractureSummary: summary },
+      facts: {
+        today,
+        orderName: text(draft),
+        lastDoseDate: lastDose,
+        fractureCount: fractures.length,
+        fractureSummary: summary,
+      },
       evidence,
       draftOrderRef: `${draft.resourceType}/${draft.id}`,
     },
@@ -81,5 +93,6 @@ function findings(input: EngineInput): Finding[] {
 
 export const standInEngine: CdsEngine = {
   contentVersion: 'stand-in-for-browser-test',
-  evaluate: (input) => renderCards(findings(input), { patientId: input.patientId, now: input.now, hook: input.hook }),
+  evaluate: (input) =>
+    renderCards(findings(input), { patientId: input.patientId, now: input.now, hook: input.hook }),
 };
