@@ -9,6 +9,12 @@ export default fp(
   async (app) => {
     app.decorate('readiness', { checks: new Map(), shuttingDown: false });
 
+    // While shutting down, every response (in-flight ones included) asks the client to close its connection:
+    // otherwise a keep-alive socket that was busy when shutdown began would stay open and hold the exit back.
+    app.addHook('onSend', async (_request, reply) => {
+      if (app.readiness.shuttingDown) reply.header('connection', 'close');
+    });
+
     app.get(
       '/healthz',
       {
