@@ -248,7 +248,9 @@ function compileCard(
     suggestions,
     overrideReasons,
   };
-  if (primary?.url !== undefined) card.source.url = primary.url;
+  // source.url: the primary guideline, else the first cited source that has a page.
+  const sourceUrl = primary?.url ?? cited.find((s) => s.url !== undefined)?.url;
+  if (sourceUrl !== undefined) card.source.url = sourceUrl;
   if (content.selectionBehavior !== undefined) card.selectionBehavior = content.selectionBehavior;
   return card;
 }

@@ -61,6 +61,7 @@ describe.each(CATALOGUE_IDS.map((id) => [id]))('card %s', (id) => {
 
       it('cites the rule sources in the detail and links only to https pages', () => {
         expect(card.detail).toContain('**Sources**');
+        expect(card.source.url).toMatch(/^https:\/\//);
         for (const link of card.links ?? []) {
           expect(link.type).toBe('absolute');
           expect(link.url).toMatch(/^https:\/\//);
