@@ -46,7 +46,12 @@ export const FACT_SPECS: FactSpecs = {
     priorFractureDate: optional(date),
     nonMitigatingTherapy: optional(text),
   },
-  'DMAB-LONG-GAP': { lastDoseDate: date, monthsSinceLastDose: number },
+  'DMAB-LONG-GAP': {
+    lastDoseDate: date,
+    monthsSinceLastDose: number,
+    escalatedForPriorFracture: optional(boolean),
+    priorFractureDate: optional(date),
+  },
   'DMAB-PLANNED-STOP': { lastDoseDate: date, stopDate: optional(date), followOnDueDate: date },
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: date,

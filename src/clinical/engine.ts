@@ -1,5 +1,5 @@
 import type { Card, FhirResource, HookName } from '../cds-hooks/types.js';
-import { renderCards } from '../cards/render.js';
+import { cardContentVersion, renderCards } from '../cards/render.js';
 import { DEFAULT_THRESHOLDS, type ClinicalConfig, type ClinicalThresholds, type OrderHookStatusCards } from '../config/clinical.js';
 import { formatDay } from './dates.js';
 import type { Finding } from './findings.js';
@@ -150,7 +150,8 @@ function withDraftStop(course: DenosumabCourse, drafts: DraftOrder[], ctx: RuleC
 export function createEngine(options: EngineOptions | Partial<ClinicalConfig> = {}): CdsEngine {
   const evaluator = createClinicalEvaluator(options);
   return {
-    contentVersion: evaluator.contentVersion,
+    // Rules + value sets + card content: a card is reproducible only when all three are known.
+    contentVersion: `${evaluator.contentVersion}+cards-${cardContentVersion}`,
     evaluate(input: EngineInput): Card[] {
       const findings = evaluator.findings(input);
       return renderCards(findings, { patientId: input.patientId, now: input.now, hook: input.hook });

@@ -60,7 +60,7 @@ export interface CommonFacts {
 export interface FactsById {
   'DMAB-OVERDUE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; nonMitigatingTherapy?: string };
   'DMAB-LAPSE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; escalatedForPriorFracture?: boolean; priorFractureDate?: string; nonMitigatingTherapy?: string };
-  'DMAB-LONG-GAP': { lastDoseDate: string; monthsSinceLastDose: number };
+  'DMAB-LONG-GAP': { lastDoseDate: string; monthsSinceLastDose: number; escalatedForPriorFracture?: boolean; priorFractureDate?: string };
   'DMAB-PLANNED-STOP': { lastDoseDate: string; stopDate?: string; followOnDueDate: string };
   'DMAB-TRANSITION-MONITOR': { lastDoseDate: string; therapy: string; therapyDate: string; ctx3moDate?: string; ctx6moDate?: string; ctxOnFile?: string; timingNote?: string; ctxElevated?: boolean };
   'DMAB-ORALBP-AFTER-LONG': { lastDoseDate: string; denosumabDoseCount: number; denosumabYears: number; oralBisphosphonate: string; oralBisphosphonateStart: string };

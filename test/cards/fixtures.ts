@@ -30,7 +30,12 @@ export const FULL_FACTS: AllFacts = {
     priorFractureDate: '2023-02-01',
     nonMitigatingTherapy: text('Raloxifene'),
   },
-  'DMAB-LONG-GAP': { lastDoseDate: '2022-01-10', monthsSinceLastDose: 41 },
+  'DMAB-LONG-GAP': {
+    lastDoseDate: '2022-01-10',
+    monthsSinceLastDose: 41,
+    escalatedForPriorFracture: true,
+    priorFractureDate: '2021-11-02',
+  },
   'DMAB-PLANNED-STOP': { lastDoseDate: '2025-03-01', stopDate: '2025-06-10', followOnDueDate: '2025-09-01' },
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: '2024-05-15',
@@ -142,7 +147,12 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
     dueDate: '2024-11-15',
     daysOverdue: 212,
   },
-  'DMAB-LONG-GAP': { lastDoseDate: '2022-01-10', monthsSinceLastDose: 41 },
+  'DMAB-LONG-GAP': {
+    lastDoseDate: '2022-01-10',
+    monthsSinceLastDose: 41,
+    escalatedForPriorFracture: true,
+    priorFractureDate: '2021-11-02',
+  },
   'DMAB-PLANNED-STOP': { lastDoseDate: '2025-03-01', followOnDueDate: '2025-09-01' },
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: '2024-05-15',
