@@ -44,7 +44,7 @@ describe('docker/compose.yaml', () => {
     expect(serviceBlock('cds')).toMatch(/target: runtime/);
     expect(serviceBlock('fhir-loader')).toMatch(/target: build/);
     expect(serviceBlock('fhir-loader')).toMatch(/npm run demo:load -- --fhir http:\/\/fhir:8080\/fhir/);
-    expect(serviceBlock('fhir-loader')).toMatch(/restart: "no"/);
+    expect(serviceBlock('fhir-loader')).toMatch(/restart: ['"]no['"]/);
   });
 
   it('gives the service longer to stop than its own shutdown deadline', () => {
