@@ -153,6 +153,16 @@ describe('GET /metrics', () => {
     expect(await scrape(app)).not.toContain('SECRET-PATIENT-42');
   });
 
+  it('counts real authentication failures by reason', async () => {
+    app = await buildTestApp({
+      env: { CDS_AUTH: 'required', CDS_TRUST_SANDBOX: 'true', PUBLIC_BASE_URL: 'http://cds.test' },
+    });
+    const res = await invoke(app, 'osteoporosis-patient-view', patientViewRequest());
+    expect(res.statusCode).toBe(401);
+    const body = await scrape(app);
+    expect(body).toMatch(/^cds_auth_failures_total\{reason="[a-z-]+"\} 1$/m);
+  });
+
   it('asks for the bearer token when METRICS_TOKEN is set', async () => {
     const token = 'metrics-token-0123456789';
     app = await buildTestApp({ env: { METRICS_TOKEN: token } });
