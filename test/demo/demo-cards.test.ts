@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testConfig } from '../support/build-app.js';
+import { buildTestApp } from '../support/build-app.js';
 import { fixedClock } from '../../src/clock.js';
-import { createEngine } from '../../src/clinical/engine.js';
 import { loadServiceDefinitions } from '../../src/cds-hooks/services.js';
 import type { Card } from '../../src/cds-hooks/types.js';
 import { demoPatients } from '../../src/preview/demo-patients.js';
@@ -11,16 +10,11 @@ import { hookRequest, hooksFor, serviceFor } from '../../src/preview/demo-reques
 /**
  * Every demo patient shows the card it was made for, on its hook, with its indicator, and the "no card" patients
  * get nothing above info. Run at two different "now"s (one a month end) because the charts are dated relative to
- * now. This needs the clinical engine: while src/clinical/engine.ts is still the empty placeholder
- * (contentVersion 0.0.0-empty) it is skipped, and it runs by itself once the engine lands.
+ * now.
  */
-const ENGINE_LANDED = createEngine(testConfig().clinical).contentVersion !== '0.0.0-empty';
-if (!ENGINE_LANDED) {
-  console.warn('demo-cards.test.ts skipped: the clinical engine is still the empty placeholder');
-}
 
 for (const iso of ['2025-06-15T12:00:00Z', '2025-12-31T09:00:00Z']) {
-  describe.skipIf(!ENGINE_LANDED)(`demo patients show their intended cards (now = ${iso})`, () => {
+  describe(`demo patients show their intended cards (now = ${iso})`, () => {
     let app: FastifyInstance;
     const services = loadServiceDefinitions();
     const now = new Date(iso);

@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -8,20 +10,17 @@ import { projectPath } from '../../src/paths.js';
 import { HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
 import { INDICATOR_COLOURS } from '../../src/preview/page/styles.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumUnavailable, freshUserDataDir } from './support/chromium.js';
-import { standInEngine } from './support/stand-in-engine.js';
 
 /**
  * The card preview page in a real headless Chromium: cards render with their indicator colours and topic ids,
  * markup in patient data stays text, a suggestion shows the FHIR resource it would create or delete, and the page
- * makes no request outside the service. Saves docs/img/preview.png.
- *
- * The real clinical engine is used once it has landed; until then a stand-in (support/stand-in-engine.ts) feeds
- * the real card renderer for the three patients used here, so the page is tested on real card content.
+ * makes no request outside the service. Takes a screenshot: into docs/img/preview.png (the README's picture) with
+ * UPDATE_SCREENSHOTS=1, otherwise into the temp folder so a test run leaves the working tree clean.
  */
 const unavailable = chromiumUnavailable();
 if (unavailable) console.warn(`preview-browser.test.ts skipped: ${unavailable}`);
-const realEngine = createEngine(testConfig().clinical);
-const ENGINE_LANDED = realEngine.contentVersion !== '0.0.0-empty';
+const engine = createEngine(testConfig().clinical);
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? projectPath('docs', 'img', 'preview.png') : join(tmpdir(), 'dmab-cds-preview.png');
 
 describe.skipIf(unavailable !== undefined)('card preview page in Chromium', () => {
   let app: FastifyInstance;
@@ -33,7 +32,7 @@ describe.skipIf(unavailable !== undefined)('card preview page in Chromium', () =
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    app = await buildTestApp({ engine: ENGINE_LANDED ? realEngine : standInEngine });
+    app = await buildTestApp({ engine });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     userDataDir = freshUserDataDir();
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -94,7 +93,7 @@ describe.skipIf(unavailable !== undefined)('card preview page in Chromium', () =
     expect(text).toMatch(/^create MedicationRequest/);
     expect(text).toContain('"resourceType": "MedicationRequest"');
     await page.locator('.topbar').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: projectPath('docs', 'img', 'preview.png') });
+    await page.screenshot({ path: SCREENSHOT });
   });
 
   it('shows the delete action of the order card for the draft vertebroplasty', async () => {
