@@ -6,12 +6,19 @@ import Fastify from 'fastify';
  * parsed as JSON), answering with a response body captured from the real service and served as a pre-built
  * string. The service cannot be faster than this on the same machine; the bench reports ratios to it.
  *
- * Run as its own process: BASELINE_PORT, BASELINE_BODIES (a JSON file: scenario name → response text),
+ * Run as its own process: BASELINE_PORT, BASELINE_BODIES (a JSON file: scenario name → response text, growing
+ * while the bench runs),
  * BASELINE_BODY_LIMIT, LOG_LEVEL.
  */
-const bodies = new Map<string, string>(
-  Object.entries(JSON.parse(readFileSync(process.env.BASELINE_BODIES!, 'utf8')) as Record<string, string>),
-);
+// Bodies are captured size by size while the bench runs: an unknown scenario re-reads the file once.
+const bodies = new Map<string, string>();
+function bodyOf(scenario: string): string | undefined {
+  if (!bodies.has(scenario)) {
+    const file = JSON.parse(readFileSync(process.env.BASELINE_BODIES!, 'utf8')) as Record<string, string>;
+    for (const [name, body] of Object.entries(file)) bodies.set(name, body);
+  }
+  return bodies.get(scenario);
+}
 
 const app = Fastify({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
@@ -35,7 +42,7 @@ app.addHook('onResponse', async (request, reply) => {
 app.get('/readyz', async () => ({ status: 'ready' }));
 
 app.post<{ Params: { scenario: string } }>('/static/:scenario', async (request, reply) => {
-  const body = bodies.get(request.params.scenario);
+  const body = bodyOf(request.params.scenario);
   if (body === undefined) return reply.code(404).send({ error: 'unknown scenario' });
   return reply.header('content-type', 'application/json; charset=utf-8').send(body);
 });

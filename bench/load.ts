@@ -29,6 +29,8 @@ export interface LoadResult {
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
   non2xx: number;
+  /** Count per non-2xx HTTP status (e.g. 503 from load shedding). */
+  errorStatuses: Record<string, number>;
   responseBytes: number;
 }
 
@@ -84,6 +86,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       max: sorted.length ? sorted[sorted.length - 1]! : NaN,
       errors: result.errors + result.timeouts + result.non2xx,
       non2xx: result.non2xx,
+      errorStatuses: Object.fromEntries(
+        Object.entries(result.statusCodeStats ?? {})
+          .filter(([code]) => !code.startsWith('2'))
+          .map(([code, stat]) => [code, (stat as { count: number }).count]),
+      ),
       responseBytes,
     };
   } finally {

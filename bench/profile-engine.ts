@@ -1,6 +1,7 @@
 import { loadProductionEngine, engineInput } from './engine-in-process.js';
 import { generatePatient, type PatientSize } from './patients.js';
 import type { BenchHook } from './requests.js';
+import { serviceEnv } from './service-env.js';
 
 /**
  * Drives engine.evaluate of the production build in a loop, for a CPU profile of the rules alone:
@@ -10,7 +11,9 @@ import type { BenchHook } from './requests.js';
 const size = (process.argv[2] ?? 'huge') as PatientSize;
 const seconds = Number(process.argv[3] ?? 10);
 const patient = generatePatient(size);
-const engine = await loadProductionEngine({ NODE_ENV: 'production', PATIENT_HASH_SECRET: 'p'.repeat(40) });
+const engine = await loadProductionEngine(
+  serviceEnv({ port: 3000, sqlitePath: ':memory:', maxRequestBytes: 0 }),
+);
 const hooks: BenchHook[] = ['order-select', 'patient-view'];
 const inputs = hooks.map((hook) => engineInput(patient, hook));
 const deadline = performance.now() + seconds * 1000;

@@ -1,3 +1,4 @@
+import type { LoadResult } from './load.js';
 import type { BenchRun } from './results-types.js';
 import { checkTargets, memoryTrend } from './targets.js';
 
@@ -9,6 +10,12 @@ import { checkTargets, memoryTrend } from './targets.js';
 const MB = 1_048_576;
 const f = (n: number | undefined, digits = 1) =>
   n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+
+/** "0", or the count with the HTTP statuses behind it, e.g. "50 (503×50)". */
+function errors(result: LoadResult): string {
+  const statuses = Object.entries(result.errorStatuses ?? {}).map(([code, n]) => `${code}×${n}`);
+  return statuses.length ? `${result.errors} (${statuses.join(', ')})` : String(result.errors);
+}
 
 export function formatReport(run: BenchRun): string {
   const out: string[] = [];
@@ -39,7 +46,7 @@ export function formatReport(run: BenchRun): string {
         `${f(s.service.p90, 2)} | ${f(s.service.p99, 2)} | ${f(s.baseline.requestsPerSecond, 0)} | ` +
         `${f(s.baseline.p50, 2)} | ${f(s.baseline.p99, 2)} | ${f(s.service.p50 / s.baseline.p50, 2)} | ` +
         `${f((100 * s.service.requestsPerSecond) / s.baseline.requestsPerSecond, 0)} | ` +
-        `${f(s.rssBeforeBytes / MB)} | ${f(s.rssAfterBytes / MB)} | ${s.service.errors} |`,
+        `${f(s.rssBeforeBytes / MB)} | ${f(s.rssAfterBytes / MB)} | ${errors(s.service)} |`,
     );
   }
   out.push('');
@@ -61,26 +68,27 @@ export function formatReport(run: BenchRun): string {
       `| ${fb.size} | ${fb.queries} | ${fb.slowestQueryKey} | ${f(fb.slowestQueryP50, 1)} | ` +
         `${f(fb.allQueriesInParallelP50, 1)} | ${fb.maxInFlight} | ` +
         `${f(fb.service.p50, 1)} | ${f(fb.service.p90, 1)} | ${f(fb.service.p99, 1)} | ` +
-        `${f(fb.service.p50 - fb.slowestQueryP50, 1)} | ${fb.service.errors} |`,
+        `${f(fb.service.p50 - fb.slowestQueryP50, 1)} | ${errors(fb.service)} |`,
     );
   }
   out.push('');
   out.push('## Soak (typical patient, order-select, fixed rate)');
   out.push('');
   out.push(
-    '| rate req/s | seconds | requests | errors | p50 ms | p99 ms | max ms | RSS start MB | RSS end MB | RSS MB/min | heap start MB | heap end MB |',
+    '| rate req/s | achieved req/s | seconds | requests | errors | p50 ms | p99 ms | max ms | RSS start MB | RSS end MB | RSS MB/min | heap floor start MB | heap floor end MB |',
   );
-  out.push('|' + ' --- |'.repeat(12));
+  out.push('|' + ' --- |'.repeat(13));
   const soak = run.soak;
   if (soak) {
     const first = soak.samples[0];
     const last = soak.samples.at(-1);
     const trend = memoryTrend(soak.samples, (s) => s.rssBytes);
+    const heap = memoryTrend(soak.samples, (s) => s.heapUsedBytes, 'floor');
     out.push(
-      `| ${soak.rate} | ${soak.durationSeconds} | ${soak.service.requests} | ${soak.service.errors} | ` +
+      `| ${soak.rate} | ${f(soak.service.requestsPerSecond, 0)} | ${soak.durationSeconds} | ${soak.service.requests} | ${errors(soak.service)} | ` +
         `${f(soak.service.p50, 2)} | ${f(soak.service.p99, 2)} | ${f(soak.service.max, 1)} | ` +
         `${f((first?.rssBytes ?? NaN) / MB)} | ${f((last?.rssBytes ?? NaN) / MB)} | ${f((trend?.slopePerMinute ?? NaN) / MB, 2)} | ` +
-        `${f((first?.heapUsedBytes ?? NaN) / MB)} | ${f((last?.heapUsedBytes ?? NaN) / MB)} |`,
+        `${f((heap?.first ?? NaN) / MB)} | ${f((heap?.last ?? NaN) / MB)} |`,
     );
     out.push('');
     out.push(

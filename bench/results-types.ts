@@ -70,6 +70,9 @@ export interface BenchRun {
   fallback?: FallbackResult;
   soak?: SoakResult;
   stall?: StallResult;
+  /** Highest service RSS over the whole run (the huge patient at c=10 dominates it). */
   peakRssBytes: number;
+  /** Highest service RSS while serving the small and typical patients and during the soak. */
+  steadyPeakRssBytes: number;
   wallSeconds: number;
 }
