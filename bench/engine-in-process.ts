@@ -13,7 +13,10 @@ import { draftOrders, type BenchHook } from './requests.js';
  * separates the engine's share.
  */
 
-const DIST = new URL('../dist/src/', import.meta.url);
+// BENCH_ENGINE_DIST (a dist/src/ folder URL or path) compares another build's engine, e.g. a candidate fix.
+const DIST = process.env.BENCH_ENGINE_DIST
+  ? new URL(process.env.BENCH_ENGINE_DIST.replace(/\/?$/, '/'), 'file:///')
+  : new URL('../dist/src/', import.meta.url);
 
 export async function loadProductionEngine(env: Record<string, string>): Promise<CdsEngine> {
   const { loadConfig } = (await import(new URL('config/index.js', DIST).href)) as {
