@@ -8,8 +8,13 @@ const MINUTE = 60_000;
 const schema = z
   .object({
     METRICS_ENABLED: envBool(true),
-    // A token shorter than 16 characters is too easy to guess to be worth having.
-    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // A token shorter than 16 characters is too easy to guess to be worth having. Empty (as an env file or compose
+    // interpolation of an unset variable gives) means unset.
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     // Docker sends SIGKILL 10 s after SIGTERM by default: finish (or give up) before that.
     SHUTDOWN_TIMEOUT_MS: envInt(8_000, 100, 10 * MINUTE),
     SHUTDOWN_DRAIN_DELAY_MS: envInt(0, 0, 5 * MINUTE),

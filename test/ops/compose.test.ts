@@ -54,7 +54,41 @@ describe('docker/compose.yaml', () => {
   });
 });
 
+/** The `cds` service's `environment:` entries, interpolated the way compose does with the given variables. */
+function interpolatedServiceEnvironment(vars: Record<string, string>): Record<string, string> {
+  const block = /^    environment:\n((?:      .*\n)*)/m.exec(serviceBlock('cds'))?.[1] ?? '';
+  const env: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const m = /^\s+([A-Z][A-Z0-9_]*): (.*)$/.exec(line);
+    if (!m) continue;
+    env[m[1]!] = m[2]!.replace(
+      /\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g,
+      (_all, name: string, op?: string, arg?: string) => {
+        const value = vars[name];
+        if (value !== undefined && value !== '') return value;
+        if (op === '?') throw new Error(`compose would stop: ${arg}`);
+        return op === '-' ? (arg ?? '') : '';
+      },
+    );
+  }
+  return env;
+}
+
 describe('docker/.env.example', () => {
+  it('gives a working service through compose interpolation alone (`--env-file docker/.env.example`)', () => {
+    const env = {
+      ...interpolatedServiceEnvironment(parseEnvFile(exampleEnv)),
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+    };
+    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/cds:.+@postgres:5432\/cds$/);
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('makes compose stop with a message when PATIENT_HASH_SECRET is missing', () => {
+    expect(() => interpolatedServiceEnvironment({})).toThrow(/PATIENT_HASH_SECRET/);
+  });
+
   it('is a configuration the service accepts under NODE_ENV=production (as the image sets it)', () => {
     const env = {
       ...parseEnvFile(exampleEnv),

@@ -56,6 +56,10 @@ describe('operations configuration', () => {
     });
   });
 
+  it('treats an empty METRICS_TOKEN (env files, compose interpolation) as unset', () => {
+    expect(ops({ METRICS_TOKEN: '' }).metrics.token).toBeUndefined();
+  });
+
   it.each([
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
