@@ -9,7 +9,8 @@ import type { CardiovascularEvent, ConditionRecord, EncounterType, FractureKind,
 const UNCONFIRMED = new Set(['unconfirmed', 'provisional', 'differential']);
 const NEOPLASTIC_TEXT = /neoplas|metasta|malignan/i;
 const TIA_TEXT = /transient ischa?emic|\btia\b/i;
-const CV_HISTORY_TEXT = /\bold\b|\bpast\b|healed/i;
+/** R9/§2.6: history-type wording (I25.2 old MI, I69.x sequelae of stroke): dated by onset only, never by recordedDate. */
+const CV_HISTORY_TEXT = /\bold\b|\bpast\b|healed|sequela|late effect/i;
 
 /** R7: ICD-10-CM 7th character A/B initial, D/G/K/P subsequent (same fracture), S sequela. */
 function encounterOf(code: string | undefined, text: string): EncounterType {

@@ -48,11 +48,15 @@ const doseEvidence = (m: MedicationRecord, day: Day) =>
     matchedByText: m.agent?.matchedByText ?? false,
   });
 
-/** The day a stop was recorded: dateAsserted / period end / effective date; for orders lastUpdated or authoredOn. */
+/** The day a stop was recorded: dateAsserted / period end / effective date / lastUpdated; for orders lastUpdated or authoredOn. */
 function stopDay(m: MedicationRecord): Day | undefined {
-  if (m.kind === 'statement') return m.assertedDay ?? m.endDay ?? m.doseDay ?? m.startDay;
+  if (m.kind === 'statement') return m.assertedDay ?? m.endDay ?? m.doseDay ?? m.startDay ?? m.lastUpdatedDay;
   return m.lastUpdatedDay ?? m.assertedDay;
 }
+
+/** R2.1: an administration that documents a given dose (a missing status is read as completed). */
+const isGivenAdministration = (m: MedicationRecord) =>
+  m.kind === 'administration' && (m.status === '' || m.status === 'completed' || m.status === 'in-progress');
 
 /**
  * R1a/R1d: a dose whose own record does not give the regimen inherits the regimen of the nearest earlier
@@ -81,17 +85,30 @@ export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThres
   let firstDay: Day | undefined;
   let anyDated = false;
   let anyFuture = false;
+  // R2/R4: the date of a stopped course statement is its stop date, not another injection, when it falls less than
+  // `unknownRegimenMinIntervalMonths` (5) after an administered dose — no 6-monthly dose can follow that soon
+  // (e.g. "Prolia stopped on 2025-06-10", last administration 2025-03-01: the last dose stays 2025-03-01).
+  const administered = records.filter((m) => isGivenAdministration(m) && m.doseDay !== undefined).map((m) => m.doseDay!);
+  const isStopDateOnly = (m: MedicationRecord) =>
+    m.kind === 'statement' &&
+    m.explicitStop &&
+    m.doseDay !== undefined &&
+    administered.some((d) => d < m.doseDay! && m.doseDay! < addMonths(d, thresholds.unknownRegimenMinIntervalMonths));
   for (const m of records) {
-    if (m.hadFutureDate) anyFuture = true;
+    // R1c: a future-dated oncology record (a scheduled Xgeva dose) is not a Prolia data-quality problem.
+    if (m.hadFutureDate && m.agent?.regimen !== 'oncology') anyFuture = true;
     if (m.kind === 'request') {
       orders.push(m);
       continue;
     }
     if (m.startDay !== undefined && (firstDay === undefined || m.startDay < firstDay)) firstDay = m.startDay;
     if (m.doseDay === undefined) {
-      if (m.kind === 'statement' && m.status !== 'intended') undated.push(m);
+      // R2/R15: denosumab documented without a usable dose date (a statement, or an administration recorded as
+      // given but undated) → verify the last injection; never compute overdue from it.
+      if ((m.kind === 'statement' && m.status !== 'intended') || (isGivenAdministration(m) && !m.hadFutureDate)) undated.push(m);
       continue;
     }
+    if (isStopDateOnly(m)) continue;
     anyDated = true;
     const agent = m.agent!;
     const existing = byDay.get(m.doseDay);

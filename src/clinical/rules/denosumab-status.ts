@@ -26,16 +26,20 @@ export function denosumabStatus(
 
   // R2: denosumab documented but no dated administration evidence → verify, never compute overdue.
   if (!last) {
-    const allText = [...course.undated, ...course.orders].every((m) => m.agent?.matchedByText);
+    // R1c: oncology-regimen (Xgeva-type) records never enter the Prolia schedule, so an undated or order-only
+    // oncology record is not a "verify the last injection" problem either (§3 #13: no card).
+    const undated = course.undated.filter((m) => m.agent?.regimen !== 'oncology');
+    const orders = course.orders.filter((m) => m.agent?.regimen !== 'oncology');
+    const allText = [...undated, ...orders].every((m) => m.agent?.matchedByText);
     const extras = { matchedByTextOnly: allText };
-    if (course.undated.length > 0) {
-      const dates = course.undated.map((m) => m.assertedDay ?? m.startDay).filter((d): d is Day => d !== undefined);
+    if (undated.length > 0) {
+      const dates = undated.map((m) => m.assertedDay ?? m.startDay).filter((d): d is Day => d !== undefined);
       const documented = dates.length > 0 ? Math.max(...dates) : undefined;
       return makeFinding(
         'DMAB-DATA',
         'info',
         { reason: 'no-dose-date', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
-        course.undated.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, { reference: m.reference, day: m.assertedDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
+        undated.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, { reference: m.reference, day: m.assertedDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
         today,
         extras,
       );
@@ -46,14 +50,14 @@ export function denosumabStatus(
         notes: ['Every denosumab record found is dated in the future; it was not used to compute the last injection.'],
       });
     }
-    if (course.orders.length > 0) {
-      const dates = course.orders.map((m) => m.assertedDay).filter((d): d is Day => d !== undefined);
+    if (orders.length > 0) {
+      const dates = orders.map((m) => m.assertedDay).filter((d): d is Day => d !== undefined);
       const documented = dates.length > 0 ? Math.max(...dates) : undefined;
       return makeFinding(
         'DMAB-DATA',
         'info',
         { reason: 'order-only', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
-        course.orders.map((m) => evidenceOf(m.resourceType, `${m.display} ordered (${m.status || 'no status'}); administration not documented`, { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false })),
+        orders.map((m) => evidenceOf(m.resourceType, `${m.display} ordered (${m.status || 'no status'}); administration not documented`, { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false })),
         today,
         extras,
       );

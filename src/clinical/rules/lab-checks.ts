@@ -50,6 +50,9 @@ export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
   return undefined;
 }
 
+/** eGFR unit for a card: the UCUM form `mL/min/{1.73_m2}` (or none) is shown as clinicians write it. */
+export const egfrUnitLabel = (unit: string) => (unit === '' || /1\.73/.test(unit) ? 'mL/min/1.73 m²' : unit);
+
 export const latestEgfr = (ctx: RuleContext) => ctx.record.labs.get('egfr')?.find((r) => r.value !== undefined);
 
 export interface CreatinineClearance {

@@ -3,7 +3,7 @@ import type { Finding } from '../findings.js';
 import { evidenceOf, makeFinding, type RuleContext } from './common.js';
 import { labEvidence } from './denosumab-status.js';
 import type { DraftOrder } from './draft-orders.js';
-import { cockcroftGault, latestEgfr, lowCalcium, missingRecentLabs } from './lab-checks.js';
+import { cockcroftGault, egfrUnitLabel, latestEgfr, lowCalcium, missingRecentLabs } from './lab-checks.js';
 
 const draftExtras = (d: DraftOrder) => (d.ref ? { draftOrderRef: d.ref } : {});
 const isDenosumabDose = (d: DraftOrder) => d.agent?.agent === 'denosumab' && !d.stopping;
@@ -50,7 +50,7 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
       return makeFinding(
         'ORDER-ZOL-RENAL',
         'critical',
-        { orderName: draft.orderName, measure: 'eGFR', value: egfr.value!, unit: egfr.unit || 'mL/min/1.73m2', resultDate: formatDay(egfr.day), crclNote },
+        { orderName: draft.orderName, measure: 'eGFR', value: egfr.value!, unit: egfrUnitLabel(egfr.unit), resultDate: formatDay(egfr.day), crclNote },
         [labEvidence(egfr)],
         today,
         { ...draftExtras(draft), notes },
