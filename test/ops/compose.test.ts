@@ -56,7 +56,7 @@ describe('docker/compose.yaml', () => {
 
 /** The `cds` service's `environment:` entries, interpolated the way compose does with the given variables. */
 function interpolatedServiceEnvironment(vars: Record<string, string>): Record<string, string> {
-  const block = /^    environment:\n((?:      .*\n)*)/m.exec(serviceBlock('cds'))?.[1] ?? '';
+  const block = /^ {4}environment:\n((?: {6}.*\n)*)/m.exec(serviceBlock('cds'))?.[1] ?? '';
   const env: Record<string, string> = {};
   for (const line of block.split('\n')) {
     const m = /^\s+([A-Z][A-Z0-9_]*): (.*)$/.exec(line);
@@ -76,7 +76,7 @@ function interpolatedServiceEnvironment(vars: Record<string, string>): Record<st
 
 describe('docker/.env.example', () => {
   it('gives a working service through compose interpolation alone (`--env-file docker/.env.example`)', () => {
-    const env = {
+    const env: Record<string, string> = {
       ...interpolatedServiceEnvironment(parseEnvFile(exampleEnv)),
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
