@@ -70,6 +70,7 @@ export async function call(app: FastifyInstance, hook: HookName, resources: Fhir
     expect(card.summary.length).toBeLessThan(140);
     expect(card.source.topic?.code, JSON.stringify(card.source)).toBeTruthy();
   }
+  if (process.env.SHOW_CARDS) for (const c of body.cards) console.log(`CARD ${c.source.topic?.code}:${c.indicator} | ${c.summary}`);
   return body.cards as unknown as FullCard[];
 }
 

@@ -471,7 +471,7 @@ const sr = (code: F.CodeSpec, id: string) => F.serviceRequest(code, id);
 
 describe('order hooks: vertebral augmentation (R8)', () => {
   runAll([
-    { name: 'CPT 22513 kyphoplasty thoracic in RVFx → ORDER-AUGMENT-RVFX critical + RVFX-SUSPECTED', hook: 'order-select', resources: rvfx(), opts: { drafts: [sr({ system: F.CPT, code: '22513' }, 'k1')] }, cards: ['ORDER-AUGMENT-RVFX:critical', 'RVFX-SUSPECTED:critical'] },
+    { name: 'CPT 22513 kyphoplasty thoracic in RVFx → ORDER-AUGMENT-RVFX critical + RVFX-SUSPECTED', hook: 'order-select', resources: rvfx(), opts: { drafts: [sr({ system: F.CPT, code: '22513' }, 'k1')] }, cards: ['ORDER-AUGMENT-RVFX:critical', 'RVFX-SUSPECTED:critical'], summary: { 'ORDER-AUGMENT-RVFX': [/^22513 Percutaneous/] } },
     { name: 'CPT 22514 kyphoplasty lumbar on order-sign → ORDER-AUGMENT-RVFX critical', hook: 'order-sign', resources: rvfx(), opts: { drafts: [sr({ system: F.CPT, code: '22514' }, 'k2')] }, cards: ['ORDER-AUGMENT-RVFX:critical', 'RVFX-SUSPECTED:critical'] },
     { name: 'text-only "balloon kyphoplasty L3" in RVFx → ORDER-AUGMENT-RVFX', hook: 'order-select', resources: rvfx(), opts: { drafts: [sr({ text: 'Balloon kyphoplasty L3' }, 'k3')] }, cards: ['ORDER-AUGMENT-RVFX:critical', 'RVFX-SUSPECTED:critical'] },
     {
@@ -598,6 +598,7 @@ describe('order hooks: teriparatide/abaloparatide (R10, decision 13)', () => {
       resources: [prolia('2025-01-10')],
       opts: { drafts: [{ resourceType: 'MedicationOrder', id: 'mo-pth', status: 'draft', medicationCodeableConcept: { coding: [{ system: F.RXNORM, code: '1435115' }] }, patient: { reference: 'Patient/p1' } }] },
       cards: ['ORDER-PTH-AFTER-DMAB:warning'],
+      summary: { 'ORDER-PTH-AFTER-DMAB': [/teriparatide/i, '2025-01-10'] },
     },
   ]);
 });
@@ -788,6 +789,7 @@ describe('order hooks: zoledronic acid and denosumab safety (R14, decision 7)', 
         ],
       },
       cards: ['ORDER-DMAB-CA:critical'],
+      summary: { 'ORDER-DMAB-CA': [/Osvyrti/] },
     },
     {
       name: 'zoledronate draft via medicationReference to a Medication in the prefetch bundle + eGFR 28 → ORDER-ZOL-RENAL critical',
@@ -803,6 +805,7 @@ describe('order hooks: zoledronic acid and denosumab safety (R14, decision 7)', 
         ],
       },
       cards: ['ORDER-ZOL-RENAL:critical'],
+      summary: { 'ORDER-ZOL-RENAL': [/Reclast/] },
     },
     {
       name: 'order-sign with several drafts: zoledronate (eGFR 28) + denosumab (eGFR 28 → CKD) + teriparatide after Prolia',

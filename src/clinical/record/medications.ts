@@ -120,7 +120,7 @@ export function normaliseMedication(
     resourceType,
     kind,
     status,
-    display: concept.text.split(' | ')[0] || 'medication',
+    display: concept.text.split(' | ')[0] || agent?.display || 'medication',
     agent,
     glucocorticoid,
     immunosuppressants,

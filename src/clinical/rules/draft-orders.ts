@@ -39,7 +39,8 @@ export function readDraftOrders(drafts: readonly FhirResource[], terminology: Te
       out.push({
         ...(ref ? { ref } : {}),
         resourceType: resource.resourceType,
-        orderName: concept.text.split(' | ')[0] || 'medication order',
+        // A bare code (no text/display, e.g. a contained Medication with a coding only) is named by its value-set display.
+        orderName: concept.text.split(' | ')[0] || agent?.display || 'medication order',
         ...(agent ? { agent } : {}),
         augmentation: false,
         stopping: status === 'stopped' || status === 'cancelled' || resource.doNotPerform === true,
@@ -50,7 +51,10 @@ export function readDraftOrders(drafts: readonly FhirResource[], terminology: Te
       out.push({
         ...(ref ? { ref } : {}),
         resourceType: resource.resourceType,
-        orderName: concept.text.split(' | ')[0] || String(concept.codings[0]?.code ?? 'procedure order'),
+        orderName:
+          concept.text.split(' | ')[0] ||
+          (coded ? `${coded.originalCode} ${coded.concept.display}` : undefined) ||
+          String(concept.codings[0]?.code ?? 'procedure order'),
         augmentation: (!!coded || T.AUGMENTATION_TEXT.test(concept.text)) && resource.doNotPerform !== true,
         stopping: false,
       });

@@ -29,6 +29,8 @@ export interface AgentMatch {
   /** Recognised by free text only (no coded match): lower confidence (decision 5). */
   matchedByText: boolean;
   code?: string;
+  /** Display of the matched value-set concept: names a record or draft that carries a bare code only. */
+  display?: string;
 }
 
 export interface GlucocorticoidMatch {
@@ -122,6 +124,7 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
       regimen: denosumabRegimen(dmab.concept.props.regimen as Regimen | undefined, med),
       matchedByText: false,
       code: dmab.recordCode,
+      ...(dmab.concept.display ? { display: dmab.concept.display } : {}),
     };
   }
   const other = terminology.match('bone-agents', med.codings);
@@ -129,7 +132,7 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
     const agent = other.concept.props.agent as Agent;
     const regimen =
       agent === 'zoledronate' ? zoledronateRegimen(other.concept.props.regimen as Regimen | undefined, med) : 'unknown';
-    return { agent, regimen, matchedByText: false, code: other.recordCode };
+    return { agent, regimen, matchedByText: false, code: other.recordCode, ...(other.concept.display ? { display: other.concept.display } : {}) };
   }
   if (!mayBeRelevantText(med.text)) return undefined;
   for (const [agent, pattern] of TEXT_AGENTS) {
