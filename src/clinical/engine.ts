@@ -85,9 +85,10 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
     const rebound = reboundFractures(ctx, course, episodes);
 
     let drafts: DraftOrder[] = [];
+    let allDrafts: DraftOrder[] = [];
     if (input.hook !== 'patient-view') {
-      const all = readDraftOrders(input.draftOrders, terminology, record.medicationIndex);
-      drafts = draftsInScope(all, input.hook, input.selections);
+      allDrafts = readDraftOrders(input.draftOrders, terminology, record.medicationIndex);
+      drafts = draftsInScope(allDrafts, input.hook, input.selections);
       course = withDraftStop(course, drafts, ctx);
     }
 
@@ -107,7 +108,8 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
         augmentationInRebound(ctx, draft, rebound),
         romosozumabCardiovascular(ctx, draft),
         romosozumabDoseLimit(ctx, draft),
-        pthAfterDenosumab(ctx, draft, course, rebound, drafts),
+        // R10 "no planned antiresorptive": every draft of the ordering session counts as planned, selected or not.
+        pthAfterDenosumab(ctx, draft, course, rebound, allDrafts),
         pthCumulative(ctx, draft),
         zoledronateRenal(ctx, draft),
         denosumabCalcium(ctx, draft),

@@ -372,6 +372,11 @@ describe('R7 recent / imminent vertebral fractures: codes, dates, shapes', () =>
     { name: 'ICD-10-CM without system (M8008XA) → VFX-RECENT warning', resources: [F.condition({ code: 'M8008XA' }, { onset: '2024-10-15' })], cards: ['VFX-RECENT:warning'] },
     { name: '7th character D (subsequent encounter) keeps its onset 2025-01-10 → VFX-RECENT warning', resources: [F.condition(F.icd('S22.080D'), { onset: '2025-01-10' })], cards: ['VFX-RECENT:warning'] },
     { name: '7th character S (sequela) with recent onset → no recent card', resources: [F.condition(F.icd('M80.08XS'), { onset: '2025-03-01' })], cards: [] },
+    {
+      name: 'SNOMED 42942008 + ICD-10-CM S22.080S on one Condition (sequela) → no recent card',
+      resources: [{ ...F.condition(F.snomed('42942008')), code: { coding: [{ system: F.SNOMED, code: '42942008' }, { system: F.ICD10CM, code: 'S22.080S' }] }, recordedDate: '2025-05-01' }],
+      cards: [],
+    },
     { name: 'M48.56XS sequela → no card', resources: [F.condition(F.icd('M48.56XS'), { recordedDate: '2025-05-01' })], cards: [] },
     {
       name: 'onsetPeriod.start 2024-12-01 → VFX-RECENT warning',
@@ -497,6 +502,9 @@ describe('order hooks: vertebral augmentation (R8)', () => {
   });
 });
 
+const zol = (id = 'zol') => F.draftMedication(F.ZOLEDRONATE_5, id, { doseMg: 5 });
+const dmab = (id = 'dmab') => F.draftMedication(F.PROLIA, id, { doseMg: 60 });
+const labs = (date = '2025-06-01') => F.normalLabs(date);
 const romo = (id = 'romo') => F.draftMedication(F.ROMOSOZUMAB, id);
 const teri = (id = 'pth') => F.draftMedication(F.TERIPARATIDE, id);
 
@@ -591,6 +599,13 @@ describe('order hooks: teriparatide/abaloparatide (R10, decision 13)', () => {
     { name: 'last denosumab exactly 24 months ago (2023-06-15) → still warning (long gap card too)', hook: 'order-select', resources: [prolia('2023-06-15')], opts: { drafts: [teri()] }, cards: ['ORDER-PTH-AFTER-DMAB:warning', 'DMAB-LAPSE:critical'] },
     { name: 'last denosumab 2023-06-14 (> 24 months) → no PTH card', hook: 'order-select', resources: [prolia('2023-06-14')], opts: { drafts: [teri()] }, cards: ['DMAB-LONG-GAP:warning'] },
     { name: 'zoledronate given after last denosumab → no PTH card', hook: 'order-select', resources: [prolia('2024-08-01'), F.administration(F.ZOLEDRONATE_5, '2025-02-01')], opts: { drafts: [teri()] }, cards: ['DMAB-TRANSITION-MONITOR:info'] },
+    {
+      name: 'order-select: teriparatide selected while a zoledronate draft is in the same session (not selected) → antiresorptive planned, no PTH card',
+      hook: 'order-select',
+      resources: [prolia('2025-01-10'), ...labs()],
+      opts: { drafts: [teri('p1'), zol('z1')], selections: ['MedicationRequest/p1'] },
+      cards: [],
+    },
     { name: 'oncology Xgeva history → no PTH card', hook: 'order-select', resources: [F.administration(F.XGEVA, '2025-05-20', { doseMg: 120 })], opts: { drafts: [teri()] }, cards: [] },
     {
       name: 'DSTU2 MedicationOrder teriparatide 1435115 5 months after Prolia → warning',
@@ -603,9 +618,6 @@ describe('order hooks: teriparatide/abaloparatide (R10, decision 13)', () => {
   ]);
 });
 
-const zol = (id = 'zol') => F.draftMedication(F.ZOLEDRONATE_5, id, { doseMg: 5 });
-const dmab = (id = 'dmab') => F.draftMedication(F.PROLIA, id, { doseMg: 60 });
-const labs = (date = '2025-06-01') => F.normalLabs(date);
 
 describe('order hooks: zoledronic acid and denosumab safety (R14, decision 7)', () => {
   runAll([

@@ -1,5 +1,5 @@
 import { addMonths, parseDay, type Day } from '../dates.js';
-import { SYSTEMS } from '../terminology/systems.js';
+import { ICD10CM_SHAPE, SYSTEMS, normaliseIcd } from '../terminology/systems.js';
 import * as T from '../terminology/text-patterns.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import { asArray, asNumber, asObject, asString, readConcept, readStatus, referenceOf, type Json } from './fhir-read.js';
@@ -47,9 +47,15 @@ function classifyFracture(terminology: Terminology, codings: ReturnType<typeof r
     const code = coded.recordCode;
     const shownCode = coded.originalCode;
     const level = coded.concept.props.level ?? levelFromText(text);
+    // R7: a sequela (7th character S) in any ICD-10-CM coding of the Condition wins over a SNOMED coding of the
+    // same condition, so a SNOMED + ICD-10-CM `S22.080S` pair is never "recent".
+    const icdCodes = codings.codings
+      .filter((c) => typeof c.code === 'string' && (c.system === SYSTEMS.icd10cm || (c.system === undefined && ICD10CM_SHAPE.test(c.code.toUpperCase()))))
+      .map((c) => normaliseIcd(c.code as string));
+    const sequelaElsewhere = icdCodes.some((c) => c.length === 7 && c[6] === 'S');
     return {
       kind,
-      encounter: encounterOf(isIcd ? code : undefined, codings.text),
+      encounter: sequelaElsewhere ? 'sequela' : encounterOf(isIcd ? code : (icdCodes.find((c) => c.length === 7) ?? undefined), codings.text),
       ...(level ? { level } : {}),
       code: shownCode,
       ...(isIcd && code.length === 7 ? { stem: code.slice(0, 6) } : {}),
