@@ -292,6 +292,8 @@ function prefetchTemplates(): Record<string, string> {
 }
 
 function gitCommit(): string {
+  // A run from an exported snapshot (git archive) has no .git: the caller names the commit.
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
