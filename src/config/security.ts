@@ -37,6 +37,7 @@ const schema = z.object({
   FHIR_SERVER_ALLOWLIST: envList().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   FHIR_ALLOW_PRIVATE_NETWORK: envBool(false),
   FHIR_ALLOW_HTTP_LOOPBACK: envBool(false),
+  FHIR_ALLOW_HTTP_ALLOWLISTED: envBool(false),
   RATE_LIMIT_PER_MINUTE: envInt(0, 0, 1_000_000),
 });
 
@@ -52,6 +53,14 @@ export type SecurityConfig = ReturnType<typeof parseSecurityConfig>;
 export function parseSecurityConfig(env: Env, core: CoreConfig) {
   const raw = parseSection(schema, env);
   const mode = raw.CDS_AUTH ?? (core.isProduction ? 'required' : 'off');
+
+  // Plain http in production only ever for servers named one by one (e.g. a FHIR server on a private Docker
+  // network): without an allow-list the opt-in would re-open http to any host.
+  if (raw.FHIR_ALLOW_HTTP_ALLOWLISTED && raw.FHIR_SERVER_ALLOWLIST.length === 0) {
+    throw new ConfigError(
+      'Invalid environment variable FHIR_ALLOW_HTTP_ALLOWLISTED ("true"): needs FHIR_SERVER_ALLOWLIST naming the http servers allowed',
+    );
+  }
 
   if (raw.CDS_TRUST_SANDBOX && core.isProduction) {
     throw new ConfigError(
@@ -125,6 +134,7 @@ export function parseSecurityConfig(env: Env, core: CoreConfig) {
       allowlist: raw.FHIR_SERVER_ALLOWLIST,
       allowPrivateNetwork: raw.FHIR_ALLOW_PRIVATE_NETWORK,
       allowHttpLoopback: raw.FHIR_ALLOW_HTTP_LOOPBACK,
+      allowHttpAllowlisted: raw.FHIR_ALLOW_HTTP_ALLOWLISTED,
       requireHttps: core.isProduction,
     },
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,

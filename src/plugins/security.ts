@@ -25,6 +25,7 @@ export default fp(
         allowlist: security.fhirServer.allowlist,
         allowPrivateNetwork: security.fhirServer.allowPrivateNetwork,
         allowHttpLoopback: security.fhirServer.allowHttpLoopback,
+        allowHttpAllowlisted: security.fhirServer.allowHttpAllowlisted,
         requireHttps: security.fhirServer.requireHttps,
         log: app.log,
       }),

@@ -14,6 +14,8 @@ export interface FhirServerPolicyOptions {
   allowlist: string[];
   allowPrivateNetwork: boolean;
   allowHttpLoopback: boolean;
+  /** Production: plain http to a server on the global allow-list (FHIR_ALLOW_HTTP_ALLOWLISTED). */
+  allowHttpAllowlisted?: boolean;
   requireHttps: boolean;
   log: FastifyBaseLogger;
 }
@@ -32,7 +34,8 @@ type Refusal =
  * a proxy into the network it runs in):
  * - with authentication on, the fhirServer must be one of the caller's issuer's FHIR bases;
  * - the optional global allow-list (FHIR_SERVER_ALLOWLIST) applies in every mode;
- * - https in production (plain http only to loopback when FHIR_ALLOW_HTTP_LOOPBACK=true);
+ * - https in production (plain http only to loopback when FHIR_ALLOW_HTTP_LOOPBACK=true, or to servers on the
+ *   global allow-list when FHIR_ALLOW_HTTP_ALLOWLISTED=true);
  * - never link-local/metadata addresses; loopback and private ranges only when allowed; DNS answers are
  *   checked at connect time by the dispatcher.
  * The token is sent only to the fhirServer's origin and redirects never leave it: see FhirClient.
@@ -53,7 +56,8 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
     if (
       url.protocol === 'http:' &&
       options.requireHttps &&
-      !(options.allowHttpLoopback && isLoopbackName(url.hostname))
+      !(options.allowHttpLoopback && isLoopbackName(url.hostname)) &&
+      !(options.allowHttpAllowlisted && allowlist.some((entry) => onAllowlist(url, entry)))
     ) {
       return 'https-required';
     }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp } from '../support/build-app.js';
+import { buildTestApp, testConfig } from '../support/build-app.js';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
 import { fullPrefetch, patientViewRequest } from '../support/requests.js';
 import { BASE_URL, bearer, buildAuthApp, EHR_ISS, issuersEnv, SERVICE_PATH } from './support/auth-app.js';
@@ -172,6 +172,20 @@ describe('fhirServer guard', () => {
     const app = await openApp({ ...PRODUCTION, FHIR_ALLOW_HTTP_LOOPBACK: 'true' });
     expect((await callOpen(app, fhir.base)).statusCode).toBe(200);
     expect((await callOpen(app, 'http://10.0.0.7/fhir')).statusCode).toBe(403);
+  });
+
+  it('production: plain http to an allow-listed server only with FHIR_ALLOW_HTTP_ALLOWLISTED=true', async () => {
+    const listed = { ...PRODUCTION, FHIR_ALLOW_PRIVATE_NETWORK: 'true', FHIR_SERVER_ALLOWLIST: fhir.base };
+    expect((await callOpen(await openApp(listed), fhir.base)).statusCode).toBe(403);
+    const app = await openApp({ ...listed, FHIR_ALLOW_HTTP_ALLOWLISTED: 'true' });
+    expect((await callOpen(app, fhir.base)).statusCode).toBe(200);
+    // Still https for anything not on the list.
+    expect((await callOpen(app, 'http://fhir.example.org/fhir')).statusCode).toBe(403);
+    expect(refusals()).toEqual(['https-required', 'https-required']);
+  });
+
+  it('FHIR_ALLOW_HTTP_ALLOWLISTED without an allow-list stops start-up', () => {
+    expect(() => testConfig({ FHIR_ALLOW_HTTP_ALLOWLISTED: 'true' })).toThrow(/FHIR_ALLOW_HTTP_ALLOWLISTED/);
   });
 
   it('applies FHIR_SERVER_ALLOWLIST in every mode (origin or base entries)', async () => {
