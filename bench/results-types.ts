@@ -45,8 +45,10 @@ export interface SoakResult {
 }
 
 export interface StallResult {
-  /** Max event-loop delay the service itself saw during the huge runs (/metrics nodejs_eventloop_lag_max_seconds). */
+  /** Max event-loop delay the service itself saw during the huge runs at c=1 (/metrics nodejs_eventloop_lag_max_seconds). */
   serviceMaxLagMs?: number;
+  /** The same at c=10: ten huge requests queue behind each other, so this is about ten requests' work. */
+  serviceMaxLagC10Ms?: number;
   /** In-process engine.evaluate on the huge patient (production build), per call. */
   evaluateP50Ms: number;
   evaluateMaxMs: number;
