@@ -135,7 +135,12 @@ export const FACT_SPECS: FactSpecs = {
 };
 
 /** The fact every finding carries (CommonFacts). */
-export const COMMON_FACT_SPECS: Record<string, FactSpec> = { today: date };
+export const COMMON_FACT_SPECS: Record<string, FactSpec> = {
+  today: date,
+  safetyCalciumLow: optional(text),
+  safetyZoledronateRenal: optional(text),
+  safetyDenosumabCkd: optional(text),
+};
 
 /** Facts (with their specs) a template for this id may use. */
 export function factSpecsFor(id: CatalogueId): Record<string, FactSpec> {

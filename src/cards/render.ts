@@ -6,7 +6,7 @@ import { isoDateOf } from './dates.js';
 import { renderDetail } from './detail.js';
 import { truncate } from './escape.js';
 import { loadCardCatalogue, type CardCatalogue, type CompiledCard } from './loader.js';
-import { buildSuggestions } from './suggestions.js';
+import { buildSuggestionsWithSafety } from './suggestions.js';
 import { conditionHolds, type Facts } from './template.js';
 
 export interface RenderContext {
@@ -30,6 +30,13 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
   // Facts are looked up by the names the compiled templates were checked against (fact-specs.ts).
   const facts = finding.facts as unknown as Facts;
 
+  const { suggestions, withheld } = buildSuggestionsWithSafety(content, {
+    patientId: context.patientId,
+    today,
+    facts,
+    draftOrderRef: finding.draftOrderRef,
+    reason: `${content.title} (${content.id})`,
+  });
   const card: Card = {
     uuid: randomUUID(),
     summary: renderSummary(content, facts),
@@ -37,20 +44,15 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
       facts,
       evidence: finding.evidence,
       matchedByTextOnly: finding.matchedByTextOnly === true,
-      notes: finding.notes ?? [],
+      // Suggestions withheld for an R14 contraindication on file are named, so the card's text and its
+      // suggestions never disagree silently.
+      notes: [...(finding.notes ?? []), ...withheld],
     }),
     // The rule has already decided the indicator (escalation, text-match cap); the content's one is the default.
     indicator: finding.indicator ?? content.indicator,
     source: content.source,
     overrideReasons: content.overrideReasons,
   };
-  const suggestions = buildSuggestions(content, {
-    patientId: context.patientId,
-    today,
-    facts,
-    draftOrderRef: finding.draftOrderRef,
-    reason: `${content.title} (${content.id})`,
-  });
   if (suggestions.length > 0 && content.selectionBehavior !== undefined) {
     card.suggestions = suggestions;
     card.selectionBehavior = content.selectionBehavior;

@@ -12,7 +12,7 @@ import { denosumabStatus } from './rules/denosumab-status.js';
 import { draftsInScope, isOsteoporosisOrder, readDraftOrders, type DraftOrder } from './rules/draft-orders.js';
 import { fractureEpisodes } from './rules/fracture-episodes.js';
 import { glucocorticoidExposure } from './rules/glucocorticoids.js';
-import { redosingSafetyNotes } from './rules/lab-checks.js';
+import { redosingSafetyNotes, suggestionSafetyFacts } from './rules/lab-checks.js';
 import { augmentationInRebound } from './rules/order-augmentation.js';
 import {
   denosumabCalcium,
@@ -100,7 +100,12 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
         others: [glucocorticoidExposure(ctx, course)].filter((f): f is Finding => !!f),
       });
 
-    if (input.hook === 'patient-view') return patientFindings();
+    // R14 contraindications on file travel with every finding: no card may suggest what the response warns against.
+    const safety = suggestionSafetyFacts(ctx);
+    const withSafety = (list: Finding[]): Finding[] =>
+      Object.keys(safety).length === 0 ? list : list.map((f) => ({ ...f, facts: { ...f.facts, ...safety } }) as Finding);
+
+    if (input.hook === 'patient-view') return withSafety(patientFindings());
 
     const orderFindings: Finding[] = [];
     for (const draft of drafts) {
@@ -120,7 +125,7 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
       for (const f of checks) if (f) orderFindings.push(f);
     }
     const includeStatus = statusPolicy === 'always' || drafts.some(isOsteoporosisOrder);
-    return [...orderFindings, ...(includeStatus ? patientFindings() : [])];
+    return withSafety([...orderFindings, ...(includeStatus ? patientFindings() : [])]);
   }
 
   return { contentVersion, terminology, findings };

@@ -54,6 +54,15 @@ export interface Evidence {
 export interface CommonFacts {
   /** The evaluation date (the injected clock), YYYY-MM-DD. */
   today: string;
+  /**
+   * R14 contraindications on file, set on every finding so that no card suggests a drug the same response warns
+   * against (src/cards/suggestions.ts drops or caveats such suggestions): the low calcium result (decision 7) …
+   */
+  safetyCalciumLow?: string;
+  /** … the CrCl / eGFR below zoledronateMinClearance (zoledronic acid contraindicated) … */
+  safetyZoledronateRenal?: string;
+  /** … and the eGFR below denosumabCkdEgfr (denosumab: evaluate CKD-MBD first). */
+  safetyDenosumabCkd?: string;
 }
 
 /** Facts per catalogue id: what the card templates may interpolate as {{name}}. Optional facts may be absent. */

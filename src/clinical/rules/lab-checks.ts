@@ -114,3 +114,33 @@ export function redosingSafetyNotes(ctx: RuleContext): string[] {
   }
   return notes;
 }
+
+/**
+ * R14 contraindications on file, for every card of the response: a suggestion to give denosumab or zoledronic acid
+ * must not contradict them (low calcium: neither until corrected; CrCl/eGFR < 35: no zoledronic acid; eGFR < 30:
+ * denosumab only after CKD-MBD evaluation). Same reading as the order rules (ORDER-DMAB-CA, ORDER-ZOL-RENAL,
+ * ORDER-DMAB-CKD): calcium ≤ calciumMaxAgeDays old, latest creatinine/eGFR.
+ */
+export function suggestionSafetyFacts(ctx: RuleContext): {
+  safetyCalciumLow?: string;
+  safetyZoledronateRenal?: string;
+  safetyDenosumabCkd?: string;
+} {
+  const out: { safetyCalciumLow?: string; safetyZoledronateRenal?: string; safetyDenosumabCkd?: string } = {};
+  const low = lowCalcium(ctx);
+  if (low) {
+    out.safetyCalciumLow = `calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit})`.replace(/\s+/g, ' ');
+  }
+  const cutoff = ctx.thresholds.zoledronateMinClearance;
+  const crcl = cockcroftGault(ctx);
+  const egfr = latestEgfr(ctx);
+  if ('value' in crcl && crcl.value < cutoff) {
+    out.safetyZoledronateRenal = `creatinine clearance ${crcl.value} mL/min (Cockcroft–Gault, creatinine of ${formatDay(crcl.creatinine.day)}) is below ${cutoff} mL/min`;
+  } else if (egfr && egfr.value! < cutoff) {
+    out.safetyZoledronateRenal = `eGFR ${egfr.value} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${cutoff}`;
+  }
+  if (egfr && egfr.value! < ctx.thresholds.denosumabCkdEgfr) {
+    out.safetyDenosumabCkd = `eGFR ${egfr.value} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}`;
+  }
+  return out;
+}
