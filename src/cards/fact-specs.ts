@@ -70,7 +70,13 @@ export const FACT_SPECS: FactSpecs = {
     oralBisphosphonate: text,
     oralBisphosphonateStart: date,
   },
-  'DMAB-DATA': { reason: enumeration, documentedDate: optional(date) },
+  'DMAB-DATA': {
+    reason: enumeration,
+    documentedDate: optional(date),
+    orderedOn: optional(date),
+    assertedOn: optional(date),
+    dueIfOsteoporosis: optional(date),
+  },
   'VFX-RECENT': {
     fractureDate: date,
     monthsSinceFracture: number,

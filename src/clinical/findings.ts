@@ -73,7 +73,15 @@ export interface FactsById {
   'DMAB-PLANNED-STOP': { lastDoseDate: string; stopDate?: string; followOnDueDate: string };
   'DMAB-TRANSITION-MONITOR': { lastDoseDate: string; therapy: string; therapyDate: string; ctx3moDate?: string; ctx6moDate?: string; ctxOnFile?: string; timingNote?: string; ctxElevated?: boolean };
   'DMAB-ORALBP-AFTER-LONG': { lastDoseDate: string; denosumabDoseCount: number; denosumabYears: number; oralBisphosphonate: string; oralBisphosphonateStart: string };
-  'DMAB-DATA': { reason: 'no-dose-date' | 'order-only' | 'regimen-unknown' | 'future-date'; documentedDate?: string };
+  'DMAB-DATA': {
+    reason: 'no-dose-date' | 'order-only' | 'regimen-unknown' | 'future-date';
+    documentedDate?: string;
+    /** order-only: the newest order date; no-dose-date: the newest asserted date (summaries state fact + date). */
+    orderedOn?: string;
+    assertedOn?: string;
+    /** regimen-unknown: when the next dose would be due if it is the 6-monthly osteoporosis regimen (R1d). */
+    dueIfOsteoporosis?: string;
+  };
   'VFX-RECENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
   'VFX-IMMINENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
   'RVFX-SUSPECTED': { lastDoseDate: string; monthsSinceLastDose: number; fractureCount: number; firstFractureDate: string; fractureSummary: string; multiple: boolean; romosozumabOnly?: boolean };

@@ -121,3 +121,31 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
     for (const card of cards) expect(createdCodes(card), card.source.topic?.code).toEqual([]);
   });
 });
+
+describe('missing or doubtful data never reads as reassurance (R1d, R2)', () => {
+  const ingredientOnly = (date: string) =>
+    F.administration({ system: F.RXNORM, code: '993449', display: 'denosumab' }, date);
+
+  it('unknown regimen, single dose 13 months ago: info card that states the dose date and when a 6-monthly dose was due', async () => {
+    const cards = await call(app, 'patient-view', [...base(), ingredientOnly('2024-05-15')]);
+    expect(codesOf(cards)).toEqual(['DMAB-DATA:info']);
+    const card = byCode(cards, 'DMAB-DATA')!;
+    expect(card.summary).toMatch(/regimen unknown.*next dose due 2024-11-15/);
+    expect(card.detail).toMatch(/next dose was due on \*\*2024-11-15\*\*/);
+    expect(card.detail).toMatch(/2024-05-15/);
+  });
+
+  it('order only: the summary states the order date', async () => {
+    const order = F.medicationRequest(F.PROLIA, { id: 'mr1', status: 'active', intent: 'order', authoredOn: '2025-01-10' });
+    const cards = await call(app, 'patient-view', [...base(), order]);
+    expect(codesOf(cards)).toEqual(['DMAB-DATA:info']);
+    expect(byCode(cards, 'DMAB-DATA')!.summary).toMatch(/ordered 2025-01-10 but no injection recorded/);
+  });
+
+  it('statement without dates (dateAsserted only): the summary states the asserted date', async () => {
+    const st = F.statement(F.PROLIA, { status: 'active', dateAsserted: '2025-06-01' });
+    const cards = await call(app, 'patient-view', [...base(), st]);
+    expect(codesOf(cards)).toEqual(['DMAB-DATA:info']);
+    expect(byCode(cards, 'DMAB-DATA')!.summary).toMatch(/documented 2025-06-01 without an injection date/);
+  });
+});

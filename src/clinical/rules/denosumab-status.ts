@@ -38,7 +38,7 @@ export function denosumabStatus(
       return makeFinding(
         'DMAB-DATA',
         'info',
-        { reason: 'no-dose-date', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
+        { reason: 'no-dose-date', ...(documented !== undefined ? { documentedDate: formatDay(documented), assertedOn: formatDay(documented) } : {}) },
         undated.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, { reference: m.reference, day: m.assertedDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
         today,
         extras,
@@ -56,7 +56,7 @@ export function denosumabStatus(
       return makeFinding(
         'DMAB-DATA',
         'info',
-        { reason: 'order-only', ...(documented !== undefined ? { documentedDate: formatDay(documented) } : {}) },
+        { reason: 'order-only', ...(documented !== undefined ? { documentedDate: formatDay(documented), orderedOn: formatDay(documented) } : {}) },
         orders.map((m) => evidenceOf(m.resourceType, `${m.display} ordered (${m.status || 'no status'}); administration not documented`, { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false })),
         today,
         extras,
@@ -79,7 +79,10 @@ export function denosumabStatus(
   }
   // R1d: regimen could not be determined → at most an info card.
   if (last.regimen === 'unknown') {
-    return makeFinding('DMAB-DATA', 'info', { reason: 'regimen-unknown', documentedDate: lastDoseDate }, [last.evidence], today, {
+    // Info only (R1d), but the card states when the dose would be due on the 6-monthly schedule: an unknown regimen
+    // must not read as "nothing to do".
+    const dueIfOsteoporosis = formatDay(addMonths(last.day, t.doseIntervalMonths));
+    return makeFinding('DMAB-DATA', 'info', { reason: 'regimen-unknown', documentedDate: lastDoseDate, dueIfOsteoporosis }, [last.evidence], today, {
       matchedByTextOnly: last.matchedByText,
     });
   }
