@@ -72,6 +72,18 @@ export default fp(
       );
     }
 
+    // Endpoints outside CDS Hooks that CDS_AUTH does not cover: say so at start-up when the choice looks unintended.
+    if (isProduction && app.config.ops.metrics.enabled && !app.config.ops.metrics.token) {
+      app.log.warn(
+        'METRICS_TOKEN is not set: GET /metrics is open to anyone who can reach the service (set METRICS_TOKEN, or METRICS_ENABLED=false, or keep /metrics off the public network)',
+      );
+    }
+    if (auth.mode === 'required' && app.config.preview.enabled) {
+      app.log.warn(
+        'PREVIEW_ENABLED with CDS_AUTH=required: the /preview page has no EHR token, so its calls to /cds-services are refused (401); use the preview with CDS_AUTH=off in development',
+      );
+    }
+
     if (security.rateLimitPerMinute > 0) await registerRateLimit(app, security.rateLimitPerMinute);
   },
   { name: 'security', dependencies: ['health', 'request-log'] },

@@ -7,6 +7,7 @@ export type AuthFailureReason =
   | 'token-malformed'
   | 'token-too-large'
   | 'typ-invalid'
+  | 'header-unsupported'
   | 'alg-none'
   | 'alg-symmetric'
   | 'alg-not-allowed'

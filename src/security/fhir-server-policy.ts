@@ -98,7 +98,9 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
     },
     dispatcher: new Agent({
       connect: {
-        lookup: guardedLookup(isAllowedClass, (hostname, cls) =>
+        // A `localhost` name may be admitted as loopback (plain http with FHIR_ALLOW_HTTP_LOOPBACK), so it must
+        // also resolve to loopback: a resolver answering `x.localhost` with a public address gets nothing.
+        lookup: guardedLookup(connectAllowed(isAllowedClass), (hostname, cls) =>
           options.log.warn(
             { fhirServerRefused: `dns-${cls}`, fhirHost: hostname },
             'fhirServer refused by policy',
@@ -107,6 +109,17 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
       },
     }),
   };
+}
+
+/** Connect-time rule: the policy's address classes, and names under `localhost` only ever to loopback. */
+export function connectAllowed(isAllowedClass: (cls: AddressClass) => boolean) {
+  return (cls: AddressClass, hostname: string): boolean =>
+    isLocalhostName(hostname) ? cls === 'loopback' && isAllowedClass(cls) : isAllowedClass(cls);
+}
+
+function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
 }
 
 function isLoopbackName(hostname: string): boolean {

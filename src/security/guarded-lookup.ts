@@ -18,16 +18,17 @@ export class AddressRefused extends Error {
  * gap: the address that is checked is the address that is connected to.
  */
 export function guardedLookup(
-  isAllowed: (cls: AddressClass) => boolean,
+  isAllowed: (cls: AddressClass, hostname: string) => boolean,
   onRefused: (hostname: string, cls: AddressClass) => void,
+  resolve: typeof dnsLookup = dnsLookup,
 ) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       for (const a of list) {
         const cls = classifyAddress(a.address);
-        if (!isAllowed(cls)) {
+        if (!isAllowed(cls, hostname)) {
           onRefused(hostname, cls);
           return callback(new AddressRefused(`address of ${hostname} is not allowed`), []);
         }

@@ -23,6 +23,9 @@ const forbidden = blockList(
     ['0.0.0.0', 8],
     ['169.254.0.0', 16],
     ['192.0.0.0', 24],
+    ['192.0.2.0', 24], // documentation (TEST-NET-1..3)
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
     ['224.0.0.0', 4],
     ['240.0.0.0', 4],
     ['100.100.100.200', 32], // Alibaba Cloud metadata
@@ -30,6 +33,8 @@ const forbidden = blockList(
   [
     ['::', 128],
     ['::', 96], // deprecated IPv4-compatible addresses
+    ['100::', 64], // discard-only
+    ['2001:db8::', 32], // documentation
     ['fe80::', 10],
     ['ff00::', 8],
     ['fd00:ec2::254', 128], // AWS IPv6 metadata
@@ -52,8 +57,45 @@ const privateRanges = blockList(
     ['64:ff9b::', 96],
     ['64:ff9b:1::', 48],
     ['2002::', 16],
+    ['2001::', 32], // Teredo: a tunnel to an address hidden in the low bits
   ],
 );
+
+/**
+ * IPv6 forms that carry an IPv4 address a translator or tunnel may deliver to: NAT64 (64:ff9b::/96), 6to4
+ * (2002:V4::/48) and IPv4-translated (::ffff:0:V4). They are at least `private`, and `forbidden` when the embedded
+ * address is (64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64 gateway).
+ */
+function embeddedIpv4(address: string): string | undefined {
+  const groups = expandIpv6(address);
+  if (!groups) return undefined;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6]!, groups[7]!);
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (dotted IPv4 tail allowed), or undefined. */
+function expandIpv6(address: string): number[] | undefined {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
+    text =
+      text.slice(0, -dotted[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail, extra] = text.split('::');
+  if (extra !== undefined) return undefined;
+  const parse = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const h = parse(head);
+  const t = parse(tail);
+  const groups = tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : undefined;
+}
 
 export function classifyAddress(address: string): AddressClass {
   const bare = address.replace(/^\[|\]$/g, '');
@@ -63,6 +105,10 @@ export function classifyAddress(address: string): AddressClass {
   // Loopback first: ::1 also lies in the deprecated ::/96 block.
   if (loopback.check(bare, type)) return 'loopback';
   if (forbidden.check(bare, type)) return 'forbidden';
+  if (family === 6) {
+    const v4 = embeddedIpv4(bare);
+    if (v4 !== undefined) return forbidden.check(v4, 'ipv4') ? 'forbidden' : 'private';
+  }
   if (privateRanges.check(bare, type)) return 'private';
   return 'public';
 }

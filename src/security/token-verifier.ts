@@ -128,11 +128,27 @@ function readPayload(token: string): JWTPayload {
   }
 }
 
-/** `aud` as a string or an array; one entry must equal the URL called (a trailing slash is not a difference). */
+/**
+ * `aud` as a string or an array; one entry must be the URL called. Compared as URLs: scheme and host case, a
+ * default port and a trailing slash are no difference; the path is compared exactly (no percent-decoding, no
+ * case folding), and an `aud` with a query or fragment names no endpoint and never matches.
+ */
 export function audienceMatches(aud: unknown, expected: string): boolean {
-  const want = withoutTrailingSlash(expected);
+  const want = audienceKey(expected);
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-  return values.some((v) => typeof v === 'string' && withoutTrailingSlash(v) === want);
+  return want !== undefined && values.some((v) => typeof v === 'string' && audienceKey(v) === want);
+}
+
+function audienceKey(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.search || url.hash || url.username || url.password || value.includes('#') || value.includes('?'))
+    return undefined;
+  // The path exactly as written: a path the URL parser would rewrite (dot segments, encoding) is not the one called.
+  const rawPath = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  if (rawPath !== '' && rawPath !== url.pathname) return undefined;
+  return withoutTrailingSlash(url.origin + url.pathname);
 }
 
 function reasonFromJose(err: unknown): AuthFailure['reason'] {
@@ -140,6 +156,8 @@ function reasonFromJose(err: unknown): AuthFailure['reason'] {
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature-invalid';
   if (err instanceof errors.JWTExpired) return 'expired';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg-not-allowed';
+  // An unknown `crit` extension, `b64: false`: the token asks for processing this service does not do.
+  if (err instanceof errors.JOSENotSupported) return 'header-unsupported';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'typ') return 'typ-invalid';
     if (err.claim === 'iss') return 'iss-untrusted';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { classifyAddress } from '../../src/security/ip-ranges.js';
-import { createFhirServerPolicy } from '../../src/security/fhir-server-policy.js';
+import { connectAllowed, createFhirServerPolicy } from '../../src/security/fhir-server-policy.js';
+import { guardedLookup } from '../../src/security/guarded-lookup.js';
 
 /** The address classes and URL rules behind the fhirServer guard, including URL-parser tricks. */
 describe('address classification', () => {
@@ -23,6 +24,18 @@ describe('address classification', () => {
     ['0.0.0.0', 'forbidden'],
     ['224.0.0.1', 'forbidden'],
     ['not-an-ip', 'forbidden'],
+    // IPv6 forms that embed an IPv4 address take the embedded address's class when it is forbidden.
+    ['64:ff9b::a9fe:a9fe', 'forbidden'], // NAT64 → 169.254.169.254
+    ['64:ff9b::169.254.169.254', 'forbidden'],
+    ['2002:a9fe:a9fe::1', 'forbidden'], // 6to4 → 169.254.169.254
+    ['::ffff:0:a9fe:a9fe', 'forbidden'], // IPv4-translated → 169.254.169.254
+    ['::ffff:0:a00:1', 'private'], // IPv4-translated → 10.0.0.1
+    ['64:ff9b::808:808', 'private'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'private'], // Teredo
+    ['2001:db8::1', 'forbidden'],
+    ['100::1', 'forbidden'],
+    ['192.0.2.1', 'forbidden'],
+    ['203.0.113.7', 'forbidden'],
   ])('%s is %s', (address, cls) => {
     expect(classifyAddress(address)).toBe(cls);
   });
@@ -84,5 +97,49 @@ describe('fhirServer URL rules', () => {
     expect(() => withIssuer.check(new URL('https://fhir.example.org/r4/Patient'), { issuer: 'i' })).toThrow();
     expect(() => withIssuer.check(new URL('https://fhir.example.org/r4'), { issuer: 'other' })).toThrow();
     expect(() => withIssuer.check(new URL('http://fhir.example.org/r4'), { issuer: 'i' })).toThrow();
+  });
+});
+
+describe('connect-time DNS check', () => {
+  // A resolver that answers what the test says (a hostile or misconfigured DNS server).
+  const fakeDns = (answers: Record<string, string>) =>
+    ((hostname: string, _options: unknown, callback: (...args: unknown[]) => void) => {
+      const address = answers[hostname];
+      if (!address) return callback(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }), []);
+      callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
+    }) as unknown as typeof import('node:dns').lookup;
+
+  const lookupWith = (answers: Record<string, string>) => {
+    // FHIR_ALLOW_HTTP_LOOPBACK-like policy: public and loopback addresses are allowed.
+    const refused: string[] = [];
+    const lookup = guardedLookup(
+      connectAllowed((cls) => cls === 'public' || cls === 'loopback'),
+      (host, cls) => refused.push(`${host}:${cls}`),
+      fakeDns(answers),
+    );
+    const resolve = (host: string) =>
+      new Promise<string>((done) =>
+        lookup(host, {}, (err, address) => done(err ? 'refused' : String(address))),
+      );
+    return { resolve, refused };
+  };
+
+  it('a name under localhost must resolve to loopback (it may have been admitted for plain http as loopback)', async () => {
+    const { resolve, refused } = lookupWith({
+      'fhir.localhost': '93.184.216.34',
+      'localhost.': '93.184.216.34',
+      'good.localhost': '127.0.0.1',
+      'ehr.example': '93.184.216.34',
+    });
+    expect(await resolve('fhir.localhost')).toBe('refused');
+    expect(await resolve('localhost.')).toBe('refused');
+    expect(await resolve('good.localhost')).toBe('127.0.0.1');
+    expect(await resolve('ehr.example')).toBe('93.184.216.34');
+    expect(refused).toEqual(['fhir.localhost:public', 'localhost.:public']);
+  });
+
+  it('refuses a name when any answer is refused (a rebinding name that also resolves to metadata)', async () => {
+    const { resolve } = lookupWith({ 'rebind.example': '169.254.169.254' });
+    expect(await resolve('rebind.example')).toBe('refused');
   });
 });

@@ -14,7 +14,7 @@ import {
 } from './support/auth-app.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { jwksOf, makeKey, type TestKey } from './support/keys.js';
-import { decodePayload, mint, nowSeconds, unsignedToken, withPayload } from './support/mint.js';
+import { decodePayload, mint, nowSeconds, signRawEs384, unsignedToken, withPayload } from './support/mint.js';
 
 /**
  * The attack matrix (issue 4, item 8): each forged or flawed token is refused with 401, and for the RIGHT reason
@@ -94,6 +94,16 @@ describe('EHR JWT verification: attack matrix', () => {
       expect(t.takeFailures()).toEqual([]);
       expect(res.statusCode).not.toBe(401);
     });
+
+    it('aud compared as a URL: scheme and host case and a default port make no difference', async () => {
+      for (const aud of [
+        DISCOVERY_AUD.replace('https://cds.example.test', 'HTTPS://CDS.Example.Test'),
+        DISCOVERY_AUD.replace('cds.example.test', 'cds.example.test:443'),
+      ]) {
+        const { res, failures } = await discovery(bearer(await valid(es, { aud })));
+        expect({ aud, failures, status: res.statusCode }).toEqual({ aud, failures: [], status: 200 });
+      }
+    });
   });
 
   type Case = [name: string, reason: string, build: () => Promise<Record<string, string>>];
@@ -124,6 +134,64 @@ describe('EHR JWT verification: attack matrix', () => {
       'aud on another host alias',
       'aud-mismatch',
       async () => bearer(await valid(es, { aud: 'http://127.0.0.1:3000/cds-services' })),
+    ],
+    [
+      'aud with a query string',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: DISCOVERY_AUD + '?x=1' })),
+    ],
+    [
+      'aud with a fragment',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: DISCOVERY_AUD + '#x' })),
+    ],
+    [
+      'aud whose path only matches after dot-segment normalisation',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: BASE_URL + '/other/../cds-services' })),
+    ],
+    [
+      'aud with a percent-encoded path',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: BASE_URL + '/cds-%73ervices' })),
+    ],
+    [
+      'aud with userinfo',
+      'aud-mismatch',
+      async () => bearer(await valid(es, { aud: DISCOVERY_AUD.replace('https://', 'https://u:p@') })),
+    ],
+    [
+      'crit naming an extension the service does not understand (validly signed)',
+      'header-unsupported',
+      async () =>
+        bearer(
+          await signRawEs384(
+            es,
+            { alg: 'ES384', typ: 'JWT', kid: es.kid, crit: ['urn:x-unknown'], 'urn:x-unknown': true },
+            decodePayload(await valid(es)),
+          ),
+        ),
+    ],
+    [
+      'b64: false (unencoded payload, validly signed)',
+      'token-malformed',
+      async () => {
+        const payload = JSON.stringify(decodePayload(await valid(es)));
+        const header = Buffer.from(
+          JSON.stringify({ alg: 'ES384', typ: 'JWT', kid: es.kid, b64: false, crit: ['b64'] }),
+        ).toString('base64url');
+        const sig = await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-384' },
+          es.privateKey,
+          new TextEncoder().encode(`${header}.${payload}`),
+        );
+        return bearer(`${header}..${Buffer.from(sig).toString('base64url')}`);
+      },
+    ],
+    [
+      'JWE (5 parts)',
+      'token-malformed',
+      async () => bearer('eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d'),
     ],
     [
       'unknown iss',

@@ -155,3 +155,54 @@ describe('rate limit per issuer and tenant (RATE_LIMIT_PER_MINUTE)', () => {
     }
   });
 });
+
+describe('start-up warnings for endpoints that CDS_AUTH does not cover', () => {
+  const warningsOf = async (env: Record<string, string>) => {
+    const logs: string[] = [];
+    const app = await buildTestApp({
+      env: { LOG_LEVEL: 'warn', ...env },
+      logStream: { write: (l) => void logs.push(l) },
+    });
+    await app.close();
+    return logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+  };
+  const productionEnv = {
+    NODE_ENV: 'production',
+    PATIENT_HASH_SECRET: 'x'.repeat(40),
+    PUBLIC_BASE_URL: BASE_URL,
+    CDS_TRUSTED_ISSUERS: issuersEnv([
+      {
+        iss: EHR_ISS,
+        jwks: {
+          keys: [
+            {
+              kty: 'EC',
+              crv: 'P-384',
+              kid: 'k',
+              x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
+              y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
+            },
+          ],
+        },
+      },
+    ]),
+  };
+
+  it('production with /metrics open (no METRICS_TOKEN) warns; with a token it does not', async () => {
+    expect((await warningsOf(productionEnv)).some((l) => l.msg.includes('METRICS_TOKEN is not set'))).toBe(
+      true,
+    );
+    const withToken = await warningsOf({ ...productionEnv, METRICS_TOKEN: 'a-long-enough-metrics-token' });
+    expect(withToken.some((l) => l.msg.includes('METRICS_TOKEN'))).toBe(false);
+  });
+
+  it('the preview page with CDS_AUTH=required warns that its calls will be refused', async () => {
+    const warnings = await warningsOf({
+      ...productionEnv,
+      NODE_ENV: 'test',
+      CDS_AUTH: 'required',
+      PREVIEW_ENABLED: 'true',
+    });
+    expect(warnings.some((l) => l.msg.includes('PREVIEW_ENABLED with CDS_AUTH=required'))).toBe(true);
+  });
+});

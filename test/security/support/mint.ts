@@ -54,3 +54,21 @@ export function decodePayload(token: string): Record<string, unknown> {
     unknown
   >;
 }
+
+/**
+ * Sign an arbitrary protected header and payload with an ES384 key, bypassing jose's own header checks (jose
+ * refuses to produce, e.g., an unknown `crit` extension): what a hostile or buggy client could send.
+ */
+export async function signRawEs384(
+  key: TestKey,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): Promise<string> {
+  const input = `${b64(header)}.${b64(payload)}`;
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-384' },
+    key.privateKey,
+    new TextEncoder().encode(input),
+  );
+  return `${input}.${Buffer.from(signature).toString('base64url')}`;
+}
