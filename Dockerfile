@@ -4,6 +4,8 @@
 #   build   — full dependencies from the lockfile, compiles TypeScript to dist/. Also the image of the compose
 #             stack's one-shot demo loader (it needs tsx and demo/), so it keeps demo/ and the dev dependencies.
 #   runtime — production dependencies only, the compiled code and the data folders the app reads; runs as `node`.
+#             `npm run report` / `npm run migrate` need tsx (a dev dependency), so the image runs their compiled
+#             form instead: `node dist/scripts/report.js`, `node dist/scripts/migrate.js`.
 #
 # Node 22 is an LTS line (Node 20 has reached its end of life). The same steps are reproduced without Docker by
 # scripts/runtime-check.ts, and this file's properties are asserted by test/ops/dockerfile.test.ts.
@@ -19,7 +21,9 @@ COPY cards ./cards
 COPY valuesets ./valuesets
 COPY demo ./demo
 COPY docker/wait-for-http.mjs ./docker/wait-for-http.mjs
-RUN npm run build
+COPY scripts/tsconfig.ops.json scripts/report.ts scripts/migrate.ts ./scripts/
+# The service, plus the operator commands (report, migrate) compiled to plain JS: the runtime stage has no tsx.
+RUN npm run build && npx tsc -p scripts/tsconfig.ops.json
 
 FROM node:22-bookworm-slim AS runtime
 LABEL org.opencontainers.image.title="dmab-cds-hooks" \

@@ -6,7 +6,10 @@
  *   3. the data folders the app reads (hooks/, cards/, valuesets/) and the HEALTHCHECK script are copied in;
  *   4. `node dist/src/server.js` starts with the image's environment (NODE_ENV=production) on a free port;
  *   5. /healthz, /readyz, discovery, one hook call, /metrics and the HEALTHCHECK script are checked;
- *   6. SIGTERM stops it with exit code 0.
+ *   6. SIGTERM stops it with exit code 0;
+ *   7. the operator commands the image carries compiled (`node dist/scripts/migrate.js`, `node dist/scripts/report.js`)
+ *      run against the store the server left behind, and the report counts the cards of the hook call (nothing lost
+ *      on shutdown).
  *
  * Usage: `npx tsx scripts/runtime-check.ts [--keep]` (prints a JSON report). Also run by test/ops/runtime-check.test.ts.
  */
@@ -52,6 +55,10 @@ export interface RuntimeCheckReport {
   metricsHaveHookSeries: boolean;
   exitCode: number | null;
   exitSignal: NodeJS.Signals | null;
+  /** Exit code of `node dist/scripts/migrate.js` after the server stopped. */
+  migrateExit: number | null;
+  /** Cards shown according to `node dist/scripts/report.js --json` after the server stopped (null if it failed). */
+  reportedCardsShown: number | null;
 }
 
 export const patientViewCall = () => ({
@@ -60,7 +67,32 @@ export const patientViewCall = () => ({
   context: { patientId: 'p1', userId: 'Practitioner/1' },
   prefetch: {
     patient: { resourceType: 'Patient', id: 'p1', birthDate: '1950-01-01', gender: 'female' },
-    medicationAdministrations: null,
+    // A denosumab dose about nine months ago: lapsed, so the call returns a card (and the card log has a row).
+    medicationAdministrations: {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [
+        {
+          resource: {
+            resourceType: 'MedicationAdministration',
+            id: 'ma1',
+            status: 'completed',
+            medicationCodeableConcept: {
+              coding: [
+                {
+                  system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+                  code: '993452',
+                  display: '1 ML denosumab 60 MG/ML Prefilled Syringe',
+                },
+              ],
+            },
+            subject: { reference: 'Patient/p1' },
+            effectiveDateTime: new Date(Date.now() - 270 * 86_400_000).toISOString().slice(0, 10),
+            dosage: { dose: { value: 60, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+          },
+        },
+      ],
+    },
     medicationStatements: null,
     medicationRequests: null,
     conditions: null,
@@ -157,14 +189,16 @@ export async function runRuntimeCheck(
     const devDependencies = Object.keys(pkg.devDependencies);
     const devDependenciesInstalled = devDependencies.filter((d) => existsSync(join(dir, 'node_modules', d)));
 
-    // COPY --from=build /app/dist ./dist (the build stage runs `npm run build`, i.e. this tsc project)
-    log('tsc -p tsconfig.build.json');
+    // COPY --from=build /app/dist ./dist (the build stage runs `npm run build` and the operator commands' project,
+    // which compiles the same src/ plus scripts/report.ts and scripts/migrate.ts)
+    log('tsc -p scripts/tsconfig.ops.json');
     const tsc = projectPath('node_modules', 'typescript', 'bin', 'tsc');
     const [, buildMs] = await timed(() =>
-      run(process.execPath, [tsc, '-p', projectPath('tsconfig.build.json'), '--outDir', join(dir, 'dist')], {
-        cwd: projectPath(),
-        maxBuffer: 16 * 1024 * 1024,
-      }),
+      run(
+        process.execPath,
+        [tsc, '-p', projectPath('scripts', 'tsconfig.ops.json'), '--outDir', join(dir, 'dist')],
+        { cwd: projectPath(), maxBuffer: 16 * 1024 * 1024 },
+      ),
     );
 
     // COPY hooks, cards, valuesets, scripts/healthcheck.mjs; RUN mkdir data
@@ -220,7 +254,24 @@ export async function runRuntimeCheck(
     child.kill('SIGTERM');
     const [exitCode, exitSignal] = await exited;
 
-    const report: RuntimeCheckReport = {
+    // docker compose exec cds node dist/scripts/migrate.js | report.js --json
+    const command = (script: string, args: string[] = []) =>
+      run(process.execPath, [`dist/scripts/${script}`, ...args], { cwd: dir, env }).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (err: { code?: number; stdout?: string }) => ({
+          code: typeof err.code === 'number' ? err.code : 1,
+          stdout: err.stdout ?? '',
+        }),
+      );
+    const migrate = await command('migrate.js');
+    const report = await command('report.js', ['--json', '--days', '1']);
+    let reportedCardsShown: number | null = null;
+    if (report.code === 0) {
+      const analytics = JSON.parse(report.stdout) as { groups: { shown: number }[] };
+      reportedCardsShown = analytics.groups.reduce((sum, g) => sum + g.shown, 0);
+    }
+
+    const result: RuntimeCheckReport = {
       directory: dir,
       npmCiMs: Math.round(npmCiMs),
       npmCiCached,
@@ -236,8 +287,10 @@ export async function runRuntimeCheck(
         /cds_hook_request_duration_seconds_count\{service="osteoporosis-patient-view"/.test(metrics),
       exitCode,
       exitSignal,
+      migrateExit: migrate.code,
+      reportedCardsShown,
     };
-    return report;
+    return result;
   } catch (err) {
     const output = err as { stdout?: string; stderr?: string };
     const detail = [output.stdout, output.stderr, childErr.join('')].filter(Boolean).join('\n').slice(-3000);
@@ -262,6 +315,8 @@ if (invokedDirectly) {
       const ok =
         report.exitCode === 0 &&
         report.healthcheckScriptExit === 0 &&
+        report.migrateExit === 0 &&
+        report.reportedCardsShown === report.cards &&
         report.devDependenciesInstalled.length === 0;
       process.exit(ok ? 0 : 1);
     })

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
-import { envBool, envInt, parseSection, type Env } from './env.js';
+import { ConfigError, envBool, envInt, parseSection, type Env } from './env.js';
 import type { CoreConfig } from './core.js';
 
 const MINUTE = 60_000;
@@ -8,13 +8,6 @@ const MINUTE = 60_000;
 const schema = z
   .object({
     METRICS_ENABLED: envBool(true),
-    // A token shorter than 16 characters is too easy to guess to be worth having. Empty (as an env file or compose
-    // interpolation of an unset variable gives) means unset.
-    METRICS_TOKEN: z
-      .string()
-      .optional()
-      .transform((v) => (v === '' ? undefined : v))
-      .pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     // Docker sends SIGKILL 10 s after SIGTERM by default: finish (or give up) before that.
     SHUTDOWN_TIMEOUT_MS: envInt(8_000, 100, 10 * MINUTE),
     SHUTDOWN_DRAIN_DELAY_MS: envInt(0, 0, 5 * MINUTE),
@@ -44,9 +37,14 @@ export type OpsConfig = ReturnType<typeof parseOpsConfig>;
 
 /** Operations: metrics, shutdown, server timeouts, load shedding and the OpenAPI UI. */
 export function parseOpsConfig(env: Env, _core: CoreConfig) {
-  const raw = parseSection(schema, env);
+  // An empty value (`NAME=` in an env file, compose interpolating an unset variable) means unset: a number
+  // coerced from '' would be 0, which for the PRESSURE_* limits silently switches load shedding off.
+  const raw = parseSection(
+    schema,
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
   return {
-    metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
+    metrics: { enabled: raw.METRICS_ENABLED, token: parseMetricsToken(env.METRICS_TOKEN) },
     shutdown: { timeoutMs: raw.SHUTDOWN_TIMEOUT_MS, drainDelayMs: raw.SHUTDOWN_DRAIN_DELAY_MS },
     timeouts: {
       requestMs: raw.REQUEST_TIMEOUT_MS,
@@ -66,4 +64,18 @@ export function parseOpsConfig(env: Env, _core: CoreConfig) {
     },
     openapiUi: raw.OPENAPI_UI,
   };
+}
+
+/**
+ * METRICS_TOKEN is a secret: checked by hand so that an error message never echoes it. Shorter than 16 characters
+ * is too easy to guess to be worth having; empty means unset.
+ */
+function parseMetricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16) {
+    throw new ConfigError(
+      'Invalid environment variable METRICS_TOKEN (value hidden): must be at least 16 characters',
+    );
+  }
+  return value;
 }

@@ -16,6 +16,8 @@ export interface PostgresStoreOptions {
   schema: string;
   /** Reported (never thrown) errors of idle pooled connections, e.g. the server restarting. */
   onIdleError?: (err: Error) => void;
+  /** Server-side limit on one statement (default 10 s); also the client's wait for an answer, plus a margin. */
+  statementTimeoutMs?: number;
 }
 
 const CARD_COLUMNS = [
@@ -65,13 +67,22 @@ export class PostgresFeedbackStore implements FeedbackStore {
 
   constructor(options: PostgresStoreOptions) {
     this.schema = `"${options.schema}"`;
+    const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
+      // One writer (the queue) plus the odd analytics or readiness query: a few connections per replica.
       max: 4,
       // A database that does not answer must fail the batch quickly so the queue can retry, not hang it.
       connectionTimeoutMillis: 3000,
-      query_timeout: 10_000,
+      // The server cancels a statement that runs (or waits for a lock) too long: a client-side timeout alone
+      // would leave it running and holding its locks after the client gave up. The client waits a little longer.
+      statement_timeout: statementTimeoutMs,
+      lock_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 2_000,
       idleTimeoutMillis: 30_000,
+      // Dead connections (a restarted server, a dropped NAT entry) are noticed instead of hanging a batch.
+      keepAlive: true,
+      application_name: 'dmab-cds-hooks',
     });
     this.pool.on('error', (err) => options.onIdleError?.(err));
   }

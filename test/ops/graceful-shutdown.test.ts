@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
 import { startServerProcess, until, type ServerProcess } from './server-process.js';
@@ -64,6 +68,72 @@ describe('graceful shutdown', () => {
     expect(Array.isArray(response.body.cards)).toBe(true);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(server.logMessages()).toEqual(expect.arrayContaining(['shutting down', 'shutdown complete']));
+  });
+
+  it("loses nothing on SIGTERM: the in-flight call's cards and queued feedback reach the store before exit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cds-shutdown-'));
+    try {
+      const path = join(dir, 'feedback.sqlite');
+      // The write queue's timer never fires during the test: only the shutdown flush can write the records.
+      server = await startServerProcess({
+        FHIR_FETCH_DEADLINE_MS: '30000',
+        SHUTDOWN_TIMEOUT_MS: '30000',
+        FEEDBACK_SQLITE_PATH: path,
+        FEEDBACK_FLUSH_INTERVAL_MS: '60000',
+      });
+      // A denosumab dose nine months ago: the patient-view call returns a lapse card.
+      fhir.setResources([
+        { resourceType: 'Patient', id: 'p1', gender: 'female', birthDate: '1950-01-01' },
+        {
+          resourceType: 'MedicationAdministration',
+          id: 'ma1',
+          status: 'completed',
+          medicationCodeableConcept: {
+            coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '993452' }],
+          },
+          subject: { reference: 'Patient/p1' },
+          effectiveDateTime: new Date(Date.now() - 270 * 86_400_000).toISOString().slice(0, 10),
+          dosage: { dose: { value: 60, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+        },
+      ]);
+      const feedbackCard = randomUUID();
+      const feedback = await fetch(`${server.base}/cds-services/osteoporosis-patient-view/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          feedback: [
+            {
+              card: feedbackCard,
+              outcome: 'overridden',
+              overrideReason: { reason: { code: 'not-relevant', system: 'http://example.org/reasons' } },
+              outcomeTimestamp: new Date().toISOString(),
+            },
+          ],
+        }),
+      });
+      expect(feedback.status).toBe(200);
+
+      fhir.setLatency(1000);
+      const inFlight = callNeedingFhir(server.base);
+      await until(() => fhir.seen.length > 0);
+      server.child.kill('SIGTERM');
+      const response = await inFlight;
+      expect((await server.exited).code).toBe(0);
+
+      const cards = (response.body.cards ?? []) as { uuid: string }[];
+      expect(cards.length).toBeGreaterThan(0);
+      const db = new Database(path, { readonly: true });
+      try {
+        const logged = db.prepare('SELECT card_uuid FROM card_log').all() as { card_uuid: string }[];
+        expect(logged.map((r) => r.card_uuid).sort()).toEqual(cards.map((c) => c.uuid).sort());
+        const kept = db.prepare('SELECT card_uuid, outcome FROM card_feedback').all();
+        expect(kept).toEqual([{ card_uuid: feedbackCard, outcome: 'overridden' }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('on SIGINT exits 0 too', async () => {

@@ -46,6 +46,30 @@ describe('load shedding', () => {
     expect(ready.json()).toMatchObject({ status: 'not-ready', checks: { load: 'failing' } });
   });
 
+  it('sends the CORS headers on a shed 503, so a browser client can read Retry-After and the body', async () => {
+    app = await overloadedApp();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/cds-services/osteoporosis-patient-view',
+      headers: { origin: 'https://sandbox.cds-hooks.org' },
+      payload: {},
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(String(res.headers['access-control-expose-headers'])).toMatch(/Retry-After/);
+    expect(res.headers['content-type']).toMatch(/json/);
+  });
+
+  it('exempts every probe and operations route: /healthz, /readyz, /metrics, /openapi.json', async () => {
+    app = await overloadedApp();
+    for (const url of ['/healthz', '/metrics', '/openapi.json']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    }
+    // /readyz answers (503 from its own check, with its own body), not the load-shedding 503.
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.json()).toHaveProperty('checks');
+  });
+
   it('does nothing when LOAD_SHEDDING_ENABLED=false', async () => {
     app = await buildTestApp({ env: { LOAD_SHEDDING_ENABLED: 'false', PRESSURE_MAX_HEAP_USED_BYTES: '1' } });
     expect(app.hasDecorator('isUnderPressure')).toBe(false);

@@ -153,6 +153,21 @@ describe('GET /metrics', () => {
     expect(await scrape(app)).not.toContain('SECRET-PATIENT-42');
   });
 
+  it('never turns a client-chosen path or service id into a label value', async () => {
+    app = await buildTestApp();
+    const random = `rnd${Date.now().toString(36)}x`;
+    await app.inject({ method: 'POST', url: `/cds-services/${random}`, payload: patientViewRequest() });
+    await app.inject({ method: 'POST', url: `/cds-services/${random}/feedback`, payload: { feedback: [] } });
+    await app.inject({ method: 'GET', url: `/${random}/anything` });
+    const body = await scrape(app);
+    expect(body).not.toContain(random);
+    // Unknown services count under the route pattern; unmatched paths as one series.
+    expect(body).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/cds-services\/:id"[^}]*status_code="404"\}/,
+    );
+    expect(body).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*\}/);
+  });
+
   it('counts real authentication failures by reason', async () => {
     app = await buildTestApp({
       env: { CDS_AUTH: 'required', CDS_TRUST_SANDBOX: 'true', PUBLIC_BASE_URL: 'http://cds.test' },

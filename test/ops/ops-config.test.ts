@@ -60,6 +60,22 @@ describe('operations configuration', () => {
     expect(ops({ METRICS_TOKEN: '' }).metrics.token).toBeUndefined();
   });
 
+  it('never echoes a rejected METRICS_TOKEN in the error message', () => {
+    expect(() => ops({ METRICS_TOKEN: 'hunter2-secret' })).toThrow(/METRICS_TOKEN \(value hidden\)/);
+    expect(() => ops({ METRICS_TOKEN: 'hunter2-secret' })).not.toThrow(/hunter2/);
+  });
+
+  it('treats empty numeric variables as unset, so load shedding is not switched off by `NAME=`', () => {
+    const config = ops({
+      PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '',
+      PRESSURE_MAX_HEAP_USED_BYTES: '',
+      SHUTDOWN_TIMEOUT_MS: '',
+    });
+    expect(config.loadShedding.maxEventLoopDelayMs).toBe(1000);
+    expect(config.loadShedding.maxHeapUsedBytes).toBeGreaterThan(0);
+    expect(config.shutdown.timeoutMs).toBe(8000);
+  });
+
   it.each([
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],

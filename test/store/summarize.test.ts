@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { median, summarizeCards } from '../../src/analytics/summarize.js';
 import { formatAnalyticsTable } from '../../src/analytics/format-table.js';
-import { resolveWindow } from '../../src/analytics/window.js';
+import { resolveWindow, windowQuerySchema } from '../../src/analytics/window.js';
 import type { FeedbackFact } from '../../src/store/types.js';
 
 const window = { from: new Date('2025-06-01T00:00:00Z'), to: new Date('2025-07-01T00:00:00Z') };
@@ -76,5 +76,33 @@ describe('resolveWindow', () => {
       to: new Date('2025-02-01T00:00:00Z'),
     });
     expect(resolveWindow({ from: '2025-01-01', days: 7 }, now).to).toEqual(new Date('2025-01-08T00:00:00Z'));
+  });
+});
+
+describe('report window parsing', () => {
+  const parse = (query: Record<string, string>) => windowQuerySchema.safeParse(query);
+
+  it('refuses impossible calendar dates and times instead of rolling them over', () => {
+    for (const bad of ['2025-02-30', '2025-13-01', '2025-04-31', '2025-01-01T24:00', '2025-01-01garbage']) {
+      expect(parse({ from: bad }).success, bad).toBe(false);
+    }
+    expect(parse({ from: '2024-02-29' }).success).toBe(true);
+  });
+
+  it('reads a date-time without a zone as UTC, not as the local time of the machine', () => {
+    // Node applies a TZ change at once: the machine's zone is made non-UTC for this test.
+    const savedTz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    onTestFinished(() => {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    });
+    const q = parse({ from: '2025-06-01T08:30', to: '2025-06-02' });
+    expect(q.success).toBe(true);
+    const w = resolveWindow(q.data!, new Date('2025-07-01T00:00:00Z'));
+    expect(w.from.toISOString()).toBe('2025-06-01T08:30:00.000Z');
+    expect(w.to.toISOString()).toBe('2025-06-02T00:00:00.000Z');
+    const zoned = resolveWindow(parse({ from: '2025-06-01T08:30:00+02:00' }).data!, new Date());
+    expect(zoned.from.toISOString()).toBe('2025-06-01T06:30:00.000Z');
   });
 });
