@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { loadProductionEngine, measureInProcess } from './engine-in-process.js';
 import { benchFallback } from './fallback.js';
@@ -179,6 +180,7 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
       await warm(serviceUrl, body, plan.warmupSeconds);
       await warm(baselineUrl, body, plan.warmupSeconds);
       for (const connections of CONCURRENCY) {
+        await untilReady(service.baseUrl);
         if (size === 'huge') await scrapeMetrics(service.baseUrl);
         const rssBeforeBytes = service.rssBytes();
         const measured = await runLoad({
@@ -284,7 +286,22 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
 
 async function warm(url: string, body: string, seconds: number): Promise<LoadResult> {
   await warmUp(url, body, 3);
-  return runLoad({ url, body, connections: 10, durationSeconds: seconds });
+  // Two connections are enough for the JIT; ten huge requests at once would trip load shedding.
+  return runLoad({ url, body, connections: 2, durationSeconds: seconds });
+}
+
+/**
+ * Wait until the service reports ready (load shedding reads the event-loop delay once a second, so a burst can
+ * leave it "under pressure" for a moment): otherwise a run would start by measuring fast 503s.
+ */
+async function untilReady(baseUrl: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const res = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+    await res?.arrayBuffer();
+    if (res?.status === 200) return;
+    await sleep(100);
+  }
 }
 
 function summary(label: string, service: LoadResult, baseline: LoadResult): string {
