@@ -67,10 +67,8 @@ async function main() {
     const resultsDir = join(ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, quick ? 'latest-quick.md' : 'latest.md'), report + '\n');
-    writeFileSync(
-      join(resultsDir, quick ? 'latest-quick.json' : 'latest.json'),
-      JSON.stringify(run, null, 2) + '\n',
-    );
+    const jsonFile = join(resultsDir, quick ? 'latest-quick.json' : 'latest.json');
+    writeFileSync(jsonFile, await formatJson(run, jsonFile));
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     rmSync(work, { recursive: true, force: true });
@@ -309,6 +307,18 @@ function summary(label: string, service: LoadResult, baseline: LoadResult): stri
     `${label}: ${service.requestsPerSecond.toFixed(0)} req/s p50 ${service.p50.toFixed(2)} p99 ${service.p99.toFixed(2)} ms ` +
     `(baseline ${baseline.requestsPerSecond.toFixed(0)} req/s p50 ${baseline.p50.toFixed(2)} ms) errors ${service.errors}`
   );
+}
+
+/** The raw results, formatted as the repository's Prettier settings want (so `npm run format:check` passes). */
+async function formatJson(value: unknown, file: string): Promise<string> {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...options, parser: 'json' });
+  } catch {
+    return text;
+  }
 }
 
 function prefetchTemplates(): Record<string, string> {
