@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
 import { describeZodError } from '../cds-hooks/schemas/request.js';
+import { errorJsonSchema } from '../cds-hooks/schemas/response.js';
 import type { FeedbackStore } from '../store/types.js';
 import { createAdminTokenCheck } from './admin-token.js';
 import { cardAnalyticsJsonSchema } from './response-schema.js';
@@ -32,7 +33,8 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
             days: { type: 'string', description: 'window length in days (default 30)' },
           },
         },
-        response: { 200: cardAnalyticsJsonSchema },
+        security: [{ adminToken: [] }],
+        response: { 200: cardAnalyticsJsonSchema, 400: errorJsonSchema, 401: errorJsonSchema },
       },
       validatorCompiler: () => () => true,
     },

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { HttpProblem } from '../errors.js';
+import { errorJsonSchema } from '../cds-hooks/schemas/response.js';
 import { createCdsMetrics } from '../observability/metrics.js';
 import { recordCdsEvents } from '../observability/metrics-listeners.js';
 
@@ -38,7 +39,12 @@ export default fp(
           summary: 'Prometheus metrics (text exposition format)',
           tags: ['operations'],
           produces: ['text/plain'],
-          ...(token ? { security: [{ metricsToken: [] }] } : {}),
+          ...(token
+            ? {
+                security: [{ metricsToken: [] }],
+                response: { 401: { description: 'Missing or wrong bearer token', ...errorJsonSchema } },
+              }
+            : {}),
         },
         config: { loadShedding: 'exempt' },
       },

@@ -31,9 +31,13 @@ export default fp(
         tags: [
           { name: 'cds-hooks', description: 'CDS Hooks 2.0 discovery, service invocation and feedback' },
           { name: 'operations', description: 'Health probes and metrics' },
+          { name: 'analytics', description: 'Card acceptance and override analytics (admin token)' },
         ],
         components: {
-          securitySchemes: { metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' } },
+          securitySchemes: {
+            metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+            adminToken: { type: 'http', scheme: 'bearer', description: 'ANALYTICS_ADMIN_TOKEN' },
+          },
         },
       },
     });

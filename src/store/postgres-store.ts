@@ -225,23 +225,25 @@ export class PostgresFeedbackStore implements FeedbackStore {
     };
   }
 
-  async purgeOlderThan(cutoff: Date): Promise<PurgeResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const cards = await client.query(`DELETE FROM ${this.table('card_log')} WHERE shown_at < $1`, [cutoff]);
-      const feedback = await client.query(
-        `DELETE FROM ${this.table('card_feedback')} WHERE received_at < $1`,
-        [cutoff],
-      );
-      await client.query('COMMIT');
-      return { cards: cards.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  async purgeOlderThan(cutoff: Date, options: { batchSize?: number } = {}): Promise<PurgeResult> {
+    const limit = options.batchSize ?? 5000;
+    const purge = async (table: 'card_log' | 'card_feedback', column: 'shown_at' | 'received_at') => {
+      let total = 0;
+      for (;;) {
+        // Each batch is one short statement (its own transaction), well within the statement timeout.
+        const result = await this.pool.query(
+          `DELETE FROM ${this.table(table)} WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM ${this.table(table)} WHERE ${column} < $1 LIMIT $2))`,
+          [cutoff, limit],
+        );
+        const changes = result.rowCount ?? 0;
+        total += changes;
+        if (changes < limit) return total;
+      }
+    };
+    const cards = await purge('card_log', 'shown_at');
+    const feedback = await purge('card_feedback', 'received_at');
+    return { cards, feedback };
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,9 @@ import type {
  */
 const BUSY_TIMEOUT_MS = 100;
 
+/** Rows deleted per statement by the retention purge. */
+const PURGE_BATCH_SIZE = 5000;
+
 interface FeedbackFactRow {
   catalogue_id: string | null;
   indicator: string;
@@ -158,12 +161,25 @@ export class SqliteFeedbackStore implements FeedbackStore {
     return { shown, feedback, unattributedFeedback: unattributed?.n ?? 0 };
   }
 
-  async purgeOlderThan(cutoff: Date): Promise<PurgeResult> {
+  async purgeOlderThan(cutoff: Date, options: { batchSize?: number } = {}): Promise<PurgeResult> {
     const at = cutoff.getTime();
-    return this.db.transaction(() => ({
-      cards: this.db.prepare('DELETE FROM card_log WHERE shown_at < ?').run(at).changes,
-      feedback: this.db.prepare('DELETE FROM card_feedback WHERE received_at < ?').run(at).changes,
-    }))();
+    const limit = options.batchSize ?? PURGE_BATCH_SIZE;
+    const purge = async (table: 'card_log' | 'card_feedback', column: 'shown_at' | 'received_at') => {
+      const remove = this.db.prepare(
+        `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`,
+      );
+      let total = 0;
+      for (;;) {
+        const { changes } = remove.run(at, limit);
+        total += changes;
+        if (changes < limit) return total;
+        // Let hook calls run between batches: SQLite statements are synchronous.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const cards = await purge('card_log', 'shown_at');
+    const feedback = await purge('card_feedback', 'received_at');
+    return { cards, feedback };
   }
 
   async close(): Promise<void> {

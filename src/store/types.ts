@@ -87,7 +87,11 @@ export interface FeedbackStore {
   /** True when the database accepts writes now. */
   ping(): Promise<boolean>;
   analyticsFacts(window: TimeWindow): Promise<AnalyticsFacts>;
-  /** Delete cards shown, and feedback received, before the cutoff. */
-  purgeOlderThan(cutoff: Date): Promise<PurgeResult>;
+  /**
+   * Delete cards shown, and feedback received, before the cutoff (a record exactly at the cutoff is kept). Deletes in
+   * batches of `batchSize` rows (default 5000), each its own short transaction, so a first purge of a large backlog
+   * neither holds locks for long nor (SQLite) blocks the event loop, nor hits the statement timeout (PostgreSQL).
+   */
+  purgeOlderThan(cutoff: Date, options?: { batchSize?: number }): Promise<PurgeResult>;
   close(): Promise<void>;
 }

@@ -32,6 +32,27 @@ describe('OpenAPI', () => {
     expect(doc.paths['/openapi.json']).toBeUndefined();
   });
 
+  it('documents the token-protected routes with their security scheme and error answers', async () => {
+    app = await buildTestApp({
+      env: { ANALYTICS_ADMIN_TOKEN: 'a'.repeat(30), METRICS_TOKEN: 'm'.repeat(20) },
+    });
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<
+      OpenApiDocument & { components: { securitySchemes: Record<string, unknown> }; tags: { name: string }[] }
+    >();
+    const analytics = doc.paths['/analytics/cards']?.get as
+      { tags?: string[]; security?: unknown; responses?: Record<string, unknown> } | undefined;
+    expect(analytics?.tags).toEqual(['analytics']);
+    expect(analytics?.security).toEqual([{ adminToken: [] }]);
+    expect(Object.keys(analytics?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401']));
+    expect(doc.components.securitySchemes).toHaveProperty('adminToken');
+    expect(doc.tags.map((t) => t.name)).toContain('analytics');
+    expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toContain('401');
+    // The documented 401 is what the route answers.
+    const denied = await app.inject({ method: 'GET', url: '/analytics/cards' });
+    expect(denied.statusCode).toBe(401);
+    expect(denied.json()).toMatchObject({ statusCode: 401 });
+  });
+
   it('serves Swagger UI at /docs unless OPENAPI_UI=false', async () => {
     app = await buildTestApp();
     const docs = await app.inject({ method: 'GET', url: '/docs' });
