@@ -48,24 +48,24 @@ export class SqliteFeedbackStore implements FeedbackStore {
   async migrate(): Promise<number> {
     this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-    const applied = new Set(
-      this.db
-        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
-        .all()
-        .map((r) => r.version),
+    const isApplied = this.db.prepare<[number], { version: number }>(
+      'SELECT version FROM schema_migrations WHERE version = ?',
     );
     let count = 0;
     for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      this.db
+      // Checked inside the write transaction: another process (`npm run migrate`, `npm run report`, a second
+      // service) may have applied it since this one looked, and running it twice would fail on CREATE TABLE.
+      const applied = this.db
         .transaction(() => {
+          if (isApplied.get(migration.version)) return false;
           this.db.exec(migration.sqlite);
           this.db
             .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
             .run(migration.version, migration.name, Date.now());
+          return true;
         })
         .immediate();
-      count++;
+      if (applied) count++;
     }
     return count;
   }
