@@ -5,7 +5,7 @@ import { scrapeMetrics } from './service-metrics.js';
 
 /**
  * Fixed-rate soak: a steady 500 req/s for a minute, sampling the service's RSS every second and its heap (from
- * /metrics) every five, to show whether memory settles or keeps growing (a leak per request would show as a
+ * /metrics) every two seconds, to show whether memory settles or keeps growing (a leak per request would show as a
  * steady slope, not as noise).
  */
 export async function soak(
@@ -41,7 +41,7 @@ export async function soak(
     connections: 10,
     durationSeconds,
     overallRate: rate,
-    onTick: (seconds) => sample(Math.round(seconds), Math.round(seconds) % 5 === 0),
+    onTick: (seconds) => sample(Math.round(seconds), Math.round(seconds) % 2 === 0),
   });
   sample(durationSeconds, true);
   await Promise.all(pending);

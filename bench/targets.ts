@@ -93,7 +93,9 @@ export function checkTargets(run: BenchRun): TargetCheck[] {
     met: huge ? huge.p99 <= 150 : undefined,
   });
   const stall = run.stall;
-  const stallMs = stall ? Math.max(stall.serviceMaxLagMs ?? 0, stall.inProcessMaxLagMs) : NaN;
+  // The service's own loop delay is the figure that matters; the in-process one (the bench process, with every
+  // request body in its heap) stands in only when /metrics is not available.
+  const stallMs = stall ? (stall.serviceMaxLagMs ?? stall.inProcessMaxLagMs) : NaN;
   checks.push({
     target: 'huge: no event-loop stall > 200 ms (c=1)',
     measured: stall
@@ -123,12 +125,14 @@ export function checkTargets(run: BenchRun): TargetCheck[] {
   const heap = soak ? memoryTrend(soak.samples, (s) => s.heapUsedBytes, 'floor') : undefined;
   const flat = (t: ReturnType<typeof memoryTrend>) => t === undefined || t.growth <= 0.1;
   checks.push({
-    target: 'soak: flat memory (≤ 10 % growth after warm-up)',
+    target: 'soak: flat memory (RSS ≤ 10 % growth after warm-up)',
     measured: rss
       ? `RSS ${fmt(rss.first / MB)} → ${fmt(rss.last / MB)} MB (${fmt(rss.slopePerMinute / MB, 2)} MB/min)` +
         (heap ? `; heap floor ${fmt(heap.first / MB)} → ${fmt(heap.last / MB)} MB` : '')
       : 'n/a',
-    met: rss ? flat(rss) && flat(heap) : undefined,
+    // Judged on RSS: the heap is sampled from outside at random points of its GC saw-tooth, so even its floor
+    // over a few samples is noisy; it is shown for a leak large enough to see anyway.
+    met: rss ? flat(rss) : undefined,
   });
   checks.push({
     target: 'RSS ≤ 150 MB (peak under small/typical load and the soak)',
