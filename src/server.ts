@@ -39,7 +39,12 @@ async function main() {
       if (err) server.log.error({ err }, 'fatal error: shutting down');
       else server.log.info({ signal }, 'shutting down');
       // A signal during start-up can arrive before the health plugin has decorated the server.
-      if (server.hasDecorator('readiness')) server.readiness.shuttingDown = true;
+      if (server.hasDecorator('readiness')) {
+        server.readiness.shuttingDown = true;
+        // onClose work (e.g. the feedback-queue drain) must end before close-with-grace's deadline kills us;
+        // keep a small margin for the last log lines.
+        server.readiness.shutdownDeadline = Date.now() + timeoutMs - 250;
+      }
       if (drainDelayMs > 0) await sleep(drainDelayMs);
       await server.close();
       server.log.info('shutdown complete');

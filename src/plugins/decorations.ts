@@ -37,7 +37,12 @@ declare module 'fastify' {
     cdsEvents: CdsEvents;
     fhirServerPolicy: FhirServerPolicy;
     /** Readiness checks by name; /readyz answers 503 if any fails or shutdown has begun. */
-    readiness: { checks: Map<string, () => boolean | Promise<boolean>>; shuttingDown: boolean };
+    readiness: {
+      checks: Map<string, () => boolean | Promise<boolean>>;
+      shuttingDown: boolean;
+      /** When shutdown began with a deadline: the epoch ms by which onClose work must be done. */
+      shutdownDeadline?: number;
+    };
   }
   interface FastifyRequest {
     caller?: CallerIdentity;

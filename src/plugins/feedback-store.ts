@@ -117,7 +117,14 @@ export default fp<{ engine: CdsEngine }>(
 
     app.addHook('onClose', async () => {
       if (purgeTimer) clearInterval(purgeTimer);
-      await queue.close(config.queue.shutdownDrainMs);
+      // The drain shares the process's shutdown deadline: what cannot be written in time is logged and counted
+      // as dropped by the queue instead of being lost silently when the deadline kills the process.
+      const deadline = app.readiness.shutdownDeadline;
+      const budget =
+        deadline === undefined
+          ? config.queue.shutdownDrainMs
+          : Math.max(0, Math.min(config.queue.shutdownDrainMs, deadline - Date.now()));
+      await queue.close(budget);
       await store.close();
     });
   },

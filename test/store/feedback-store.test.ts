@@ -204,6 +204,26 @@ describe.each(backends)('feedback store on $name', (backend) => {
     expect((await db.rows('card_feedback')).map((r) => r.card_uuid)).toEqual([during[2]![0]!.uuid]);
   });
 
+  it('at shutdown, the drain ends by the process deadline and counts what it could not write as dropped', async () => {
+    outage = await db.outage();
+    // A long drain budget: without the shared deadline, close() would keep retrying for 60 s.
+    const app = await build({ ...outage.env, FEEDBACK_SHUTDOWN_DRAIN_MS: '60000' });
+    const writes: StoreWrite[] = [];
+    app.cdsEvents.on('store.write', (e) => writes.push(e));
+    await outage.takeDown();
+    await callPatientView(app);
+    expect(app.feedbackStore.queue.size).toBe(2);
+    app.readiness.shuttingDown = true;
+    app.readiness.shutdownDeadline = Date.now() + 300;
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+    const dropped = writes
+      .filter((w) => w.kind === 'card' && w.outcome === 'dropped')
+      .reduce((n, w) => n + w.count, 0);
+    expect(dropped).toBe(2);
+    expect(app.feedbackStore.queue.size).toBe(0);
+  });
+
   it('records the caller (issuer, tenant) and the hook instance with each card', async () => {
     const app = await build();
     app.cdsEvents.emit('hook.completed', {
