@@ -94,7 +94,8 @@ export function formatReport(run: BenchRun): string {
     out.push(
       'Memory samples (s: RSS MB / heap MB): ' +
         soak.samples
-          .filter((_, i) => i % 5 === 0 || i === soak.samples.length - 1)
+          .filter((s) => s.heapUsedBytes !== undefined)
+          .filter((_, i, all) => i % 3 === 0 || i === all.length - 1)
           .map(
             (s) => `${s.seconds.toFixed(0)}: ${f(s.rssBytes / MB, 0)}/${f((s.heapUsedBytes ?? NaN) / MB, 0)}`,
           )
