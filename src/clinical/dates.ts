@@ -9,10 +9,6 @@ export type Day = number;
 const MS_PER_DAY = 86_400_000;
 const DATE_PREFIX = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 
-export function dayFromParts(year: number, month: number, day: number): Day {
-  return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
-}
-
 /** The calendar day of a Date in UTC (the injected clock's "today"). */
 export function dayFromInstant(instant: Date): Day {
   return Math.floor(instant.getTime() / MS_PER_DAY);
@@ -25,7 +21,9 @@ export function dayFromInstant(instant: Date): Day {
  */
 export function parseDay(value: unknown): Day | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = DATE_PREFIX.exec(value.trim());
+  // Dates as sent start with the year: skip the trim (a copy of the string) unless there is leading space.
+  const first = value.charCodeAt(0);
+  const m = DATE_PREFIX.exec(first >= 48 && first <= 57 ? value : value.trim());
   if (!m) return undefined;
   const year = Number(m[1]);
   const month = m[2] ? Number(m[2]) : 1;
@@ -34,13 +32,47 @@ export function parseDay(value: unknown): Day | undefined {
   return dayFromParts(year, month, day);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Proleptic Gregorian calendar, as Date.UTC; no Date is allocated. */
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Date.UTC reads a year 0–99 as 1900–1999; kept, so that every date resolves as before. */
+const fullYear = (year: number) => (year >= 0 && year <= 99 ? 1900 + year : year);
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Month overflow/underflow as Date.UTC does it (month 13 = January of the next year).
+  const total = fullYear(year) * 12 + (month - 1);
+  const y = Math.floor(total / 12);
+  const m = total - y * 12;
+  return m === 1 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m]!;
 }
 
+/** Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil), without a Date. */
+export function dayFromParts(year: number, month: number, day: number): Day {
+  // Month overflow/underflow as Date.UTC does it (month 13 = January of the next year).
+  const total = fullYear(year) * 12 + (month - 1);
+  let y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Civil date of a day number (Howard Hinnant's civil_from_days), without a Date. */
 function parts(day: Day): { year: number; month: number; day: number } {
-  const d = new Date(day * MS_PER_DAY);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: d };
 }
 
 /** Add calendar months; the day of month is clamped (31 Aug + 6 months = 28/29 Feb). */

@@ -5,6 +5,7 @@ import { formatDay } from './dates.js';
 import type { Finding } from './findings.js';
 import { oneCardPerProblem } from './one-card-per-problem.js';
 import { buildPatientRecord } from './record/build-record.js';
+import { createMedicationClassifier } from './record/medications.js';
 import type { MedicationRecord } from './record/types.js';
 import type { RuleContext } from './rules/common.js';
 import { denosumabCourse, type DenosumabCourse } from './rules/denosumab-course.js';
@@ -74,11 +75,11 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
   const statusPolicy: OrderHookStatusCards = options.orderHookStatusCards ?? 'always';
   const versions = [...new Set(terminology.version.split(',').map((v) => v.split('@')[1]))].join('+');
   const contentVersion = `rules-${RULES_VERSION}+valuesets-${versions}`;
+  const classifyMedication = createMedicationClassifier(terminology);
+  const recordOptions = { futureToleranceDays: thresholds.futureToleranceDays, classifyMedication };
 
   function findings(input: EngineInput): Finding[] {
-    const record = buildPatientRecord(input.resources, input.patientId, input.now, terminology, {
-      futureToleranceDays: thresholds.futureToleranceDays,
-    });
+    const record = buildPatientRecord(input.resources, input.patientId, input.now, terminology, recordOptions);
     const ctx: RuleContext = { record, today: record.today, thresholds };
     let course = denosumabCourse(record, thresholds);
     const episodes = fractureEpisodes(record);

@@ -2,7 +2,7 @@ import { addDays, dayFromInstant } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import type { FhirResource } from '../../cds-hooks/types.js';
 import { normaliseCondition } from './conditions.js';
-import { isMedicationType, normaliseMedication, type DateWindow } from './medications.js';
+import { isMedicationType, normaliseMedication, type DateWindow, type MedicationClassifier } from './medications.js';
 import { normaliseObservation, normalisePatient, normaliseProcedure, weightInKg } from './observations.js';
 import type { Json } from './fhir-read.js';
 import type { ConditionRecord, LabResult, MedicationRecord, PatientFacts, PatientRecord, ProcedureRecord } from './types.js';
@@ -10,6 +10,8 @@ import type { ConditionRecord, LabResult, MedicationRecord, PatientFacts, Patien
 export interface RecordOptions {
   /** R15: dates later than now + this many days are data errors or scheduled events and are ignored. */
   futureToleranceDays: number;
+  /** The engine's memoising classifier (createMedicationClassifier); without one, every resource is classified. */
+  classifyMedication?: MedicationClassifier;
 }
 
 /**
@@ -50,7 +52,7 @@ export function buildPatientRecord(
   const byAgent = new Map<string, MedicationRecord[]>();
   const glucocorticoids: MedicationRecord[] = [];
   for (const resource of medicationResources) {
-    const med = normaliseMedication(resource, terminology, medicationIndex, window);
+    const med = normaliseMedication(resource, terminology, medicationIndex, window, options.classifyMedication);
     if (!med) continue;
     medications.push(med);
     if (med.agent) {

@@ -28,34 +28,78 @@ export interface Concept {
   text: string;
 }
 
+const NO_CODINGS: readonly CodingLike[] = Object.freeze([]);
+
+/**
+ * The codings of a CodeableConcept (or of a bare Coding) without building its text: a coded match needs nothing
+ * else, so callers match codes first and read the text only when they need it. The coding objects are those of
+ * the record (read-only: a matcher reads `system` and `code`); a plain string has none.
+ */
+export function readCodings(v: unknown): readonly CodingLike[] {
+  const o = asObject(v);
+  if (!o) return NO_CODINGS;
+  if (o.coding !== undefined) {
+    const list = o.coding;
+    if (Array.isArray(list)) {
+      let allObjects = true;
+      for (let i = 0; i < list.length; i++) {
+        if (asObject(list[i]) === undefined) {
+          allObjects = false;
+          break;
+        }
+      }
+      return allObjects ? (list as CodingLike[]) : list.filter((c) => asObject(c) !== undefined);
+    }
+    const single = asObject(list);
+    return single ? [single] : NO_CODINGS;
+  }
+  return o.code !== undefined || o.system !== undefined ? [o] : NO_CODINGS;
+}
+
+/**
+ * The first part of a concept's text (`Concept.text.split(' | ')[0]`), without joining the rest: the concept text
+ * when present, else the first display; '' when neither.
+ */
+export function conceptLabel(v: unknown): string {
+  if (typeof v === 'string') return v.split(' | ')[0]!;
+  const o = asObject(v);
+  if (!o) return '';
+  const text = asString(o.text);
+  if (text) return text.split(' | ')[0]!;
+  for (const c of readCodings(o)) {
+    const display = asString(c.display);
+    if (display) return display.split(' | ')[0]!;
+  }
+  return '';
+}
+
 /** A CodeableConcept (or a bare Coding, or a plain string) as codings + text. */
 export function readConcept(v: unknown): Concept {
   if (typeof v === 'string') return { codings: [], text: v };
   const o = asObject(v);
   if (!o) return { codings: [], text: '' };
   const codings: CodingLike[] = [];
-  const texts: string[] = [];
+  let text = asString(o.text) ?? '';
   const codingList = o.coding !== undefined ? asArray(o.coding) : o.code !== undefined || o.system !== undefined ? [o] : [];
   for (const c of codingList) {
     const coding = asObject(c);
     if (!coding) continue;
     codings.push({ system: coding.system, code: coding.code, display: coding.display });
     const display = asString(coding.display);
-    if (display) texts.push(display);
+    if (display) text = text.length > 0 ? `${text} | ${display}` : display;
   }
-  const text = asString(o.text);
-  if (text) texts.unshift(text);
-  return { codings, text: texts.join(' | ') };
+  return { codings, text };
 }
 
 export function mergeConcepts(...concepts: Concept[]): Concept {
-  return {
-    codings: concepts.flatMap((c) => c.codings),
-    text: concepts
-      .map((c) => c.text)
-      .filter((t) => t.length > 0)
-      .join(' | '),
-  };
+  if (concepts.length === 1) return concepts[0]!;
+  const codings: CodingLike[] = [];
+  let text = '';
+  for (const c of concepts) {
+    for (const coding of c.codings) codings.push(coding);
+    if (c.text.length > 0) text = text.length > 0 ? `${text} | ${c.text}` : c.text;
+  }
+  return { codings, text };
 }
 
 /** A status that may be a code string or (non-strict / R4 Condition) a CodeableConcept. */

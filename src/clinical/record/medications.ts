@@ -1,8 +1,15 @@
 import type { Day } from '../dates.js';
 import { parseDay } from '../dates.js';
-import { classifyAgent, classifyGlucocorticoid, immunosuppressantIngredients } from '../terminology/classify-medication.js';
+import {
+  classifyAgent,
+  classifyGlucocorticoid,
+  immunosuppressantIngredients,
+  type AgentMatch,
+  type GlucocorticoidMatch,
+} from '../terminology/classify-medication.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import { asArray, asObject, readStatus, referenceOf, type Json } from './fhir-read.js';
+import type { Concept } from './fhir-read.js';
 import { administrationsPerDay, doseMilligrams, doseQuantity, medicationConcept, timingBounds, type MedicationIndex } from './medication-concept.js';
 import type { MedicationKind, MedicationRecord } from './types.js';
 
@@ -29,6 +36,51 @@ function acceptDay(value: unknown, window: DateWindow, state: { hadFutureDate: b
   return day;
 }
 
+/** What the rules need to know about a drug concept: shared between records, so frozen. */
+export interface MedicationClassification {
+  readonly agent: Readonly<AgentMatch> | undefined;
+  readonly glucocorticoid: Readonly<GlucocorticoidMatch> | undefined;
+  readonly immunosuppressants: readonly string[];
+}
+
+/** Classifies a drug concept (with the dose in mg, which can decide the denosumab/zoledronate regimen). */
+export type MedicationClassifier = (concept: Concept, doseMg: number | undefined) => MedicationClassification;
+
+function classify(terminology: Terminology, concept: Concept, doseMg: number | undefined): MedicationClassification {
+  const agent = classifyAgent(terminology, doseMg !== undefined ? { ...concept, doseMg } : concept);
+  const glucocorticoid = classifyGlucocorticoid(terminology, concept);
+  const immunosuppressants = immunosuppressantIngredients(concept);
+  return Object.freeze({
+    agent: agent && Object.freeze(agent),
+    glucocorticoid: glucocorticoid && Object.freeze(glucocorticoid),
+    immunosuppressants: Object.freeze(immunosuppressants),
+  });
+}
+
+/**
+ * A classifier that remembers the classification of each distinct concept: a long chart repeats the same few
+ * drugs thousands of times. One per engine (it belongs to that engine's terminology), bounded: cleared when full.
+ * The classification depends only on the concept text, the codings' system and code, and the dose.
+ */
+export function createMedicationClassifier(terminology: Terminology, maxEntries = 10_000): MedicationClassifier {
+  const cache = new Map<string, MedicationClassification>();
+  return (concept, doseMg) => {
+    let key = doseMg === undefined ? 'u' : `d${doseMg}`;
+    for (const coding of concept.codings) {
+      key += typeof coding.system === 'string' ? `\u0000s${coding.system}` : '\u0000u';
+      key += typeof coding.code === 'string' ? `\u0001${coding.code}` : '\u0002';
+    }
+    key += `\u0003${concept.text}`;
+    let result = cache.get(key);
+    if (result === undefined) {
+      result = classify(terminology, concept, doseMg);
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(key, result);
+    }
+    return result;
+  };
+}
+
 export const isMedicationType = (type: string) => type in KIND_BY_TYPE;
 
 /**
@@ -40,6 +92,7 @@ export function normaliseMedication(
   terminology: Terminology,
   medications: MedicationIndex,
   window: DateWindow,
+  classifier?: MedicationClassifier,
 ): MedicationRecord | undefined {
   const resourceType = String(resource.resourceType);
   const kind = KIND_BY_TYPE[resourceType];
@@ -53,9 +106,7 @@ export function normaliseMedication(
 
   const concept = medicationConcept(resource, medications);
   const doseMg = doseMilligrams(resource);
-  const agent = classifyAgent(terminology, doseMg !== undefined ? { ...concept, doseMg } : concept);
-  const glucocorticoid = classifyGlucocorticoid(terminology, concept);
-  const immunosuppressants = immunosuppressantIngredients(concept);
+  const { agent, glucocorticoid, immunosuppressants } = classifier ? classifier(concept, doseMg) : classify(terminology, concept, doseMg);
   // Medications no rule reads (the vast majority of a chart) are dropped here, before any date work.
   if (!agent && !glucocorticoid && immunosuppressants.length === 0) return undefined;
   const dose = doseQuantity(resource);

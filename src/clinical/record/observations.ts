@@ -1,6 +1,6 @@
 import { parseDay, type Day } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asArray, asObject, asString, readConcept, readQuantity, readStatus, referenceOf, type Json } from './fhir-read.js';
+import { asArray, asObject, asString, conceptLabel, readCodings, readConcept, readQuantity, readStatus, referenceOf, type Json } from './fhir-read.js';
 import type { DateWindow } from './medications.js';
 import type { LabResult, PatientFacts, ProcedureRecord } from './types.js';
 import * as T from '../terminology/text-patterns.js';
@@ -11,8 +11,8 @@ const IGNORED_OBSERVATION_STATUS = new Set(['entered-in-error', 'cancelled']);
 export function normaliseObservation(resource: Json, terminology: Terminology, window: DateWindow): LabResult | undefined {
   const status = readStatus(resource.status);
   if (status && IGNORED_OBSERVATION_STATUS.has(status)) return undefined;
-  const concept = readConcept(resource.code);
-  const hit = terminology.match('bone-labs', concept.codings);
+  // Codes first: the display text is read only for the results that are kept.
+  const hit = terminology.match('bone-labs', readCodings(resource.code));
   if (!hit) return undefined;
   const day = parseDay(
     resource.effectiveDateTime ?? asObject(resource.effectivePeriod)?.start ?? resource.effectiveInstant ?? resource.issued,
@@ -20,23 +20,25 @@ export function normaliseObservation(resource: Json, terminology: Terminology, w
   if (day === undefined || day > window.latest) return undefined;
   const quantity = readQuantity(resource.valueQuantity);
   const range = asObject(asArray(resource.referenceRange)[0]);
-  const low = readQuantity(range?.low)?.value;
-  const high = readQuantity(range?.high)?.value;
-  const interpretation = asArray(resource.interpretation)
-    .map((i) => readStatus(i)?.toUpperCase())
-    .filter((c): c is string => !!c);
-  const reference = referenceOf(resource);
+  const interpretation: string[] = [];
+  if (resource.interpretation !== undefined) {
+    for (const i of asArray(resource.interpretation)) {
+      const code = readStatus(i)?.toUpperCase();
+      if (code) interpretation.push(code);
+    }
+  }
+  // One object shape for every result (absent fields are undefined), no temporary objects.
   return {
-    ...(reference ? { reference } : {}),
+    reference: referenceOf(resource),
     analyte: hit.concept.props.analyte ?? 'other',
     code: hit.recordCode,
     day,
-    ...(quantity ? { value: quantity.value } : {}),
+    value: quantity?.value,
     unit: quantity?.unit ?? '',
-    ...(low !== undefined ? { referenceLow: low } : {}),
-    ...(high !== undefined ? { referenceHigh: high } : {}),
+    referenceLow: range ? readQuantity(range.low)?.value : undefined,
+    referenceHigh: range ? readQuantity(range.high)?.value : undefined,
     interpretation,
-    display: concept.text.split(' | ')[0] || hit.concept.display,
+    display: conceptLabel(resource.code) || hit.concept.display,
   };
 }
 

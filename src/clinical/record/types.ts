@@ -13,9 +13,10 @@ export interface MedicationRecord {
   status: string;
   /** What a clinician reads: the concept text/display. */
   display: string;
-  agent?: AgentMatch;
-  glucocorticoid?: GlucocorticoidMatch;
-  immunosuppressants: string[];
+  /** Shared between records of the same drug concept (frozen). */
+  agent?: Readonly<AgentMatch>;
+  glucocorticoid?: Readonly<GlucocorticoidMatch>;
+  immunosuppressants: readonly string[];
   /** Dated evidence that a dose was given (R2): administrations and statements with a dose date only. */
   doseDay?: Day;
   /** Start of the course or the order date (statement period start, request bounds/validity/authoredOn). */
