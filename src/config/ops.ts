@@ -36,7 +36,7 @@ const schema = z
 export type OpsConfig = ReturnType<typeof parseOpsConfig>;
 
 /** Operations: metrics, shutdown, server timeouts, load shedding and the OpenAPI UI. */
-export function parseOpsConfig(env: Env, _core: CoreConfig) {
+export function parseOpsConfig(env: Env, core: CoreConfig) {
   // An empty value (`NAME=` in an env file, compose interpolating an unset variable) means unset: a number
   // coerced from '' would be 0, which for the PRESSURE_* limits silently switches load shedding off.
   const raw = parseSection(
@@ -62,7 +62,9 @@ export function parseOpsConfig(env: Env, _core: CoreConfig) {
       sampleIntervalMs: raw.PRESSURE_SAMPLE_INTERVAL_MS,
       retryAfterSeconds: raw.PRESSURE_RETRY_AFTER_S,
     },
-    openapiUi: raw.OPENAPI_UI,
+    // Swagger UI is a convenience for development: off by default in production (its static files and plugin
+    // cost start-up time and memory); /openapi.json is always served.
+    openapiUi: env.OPENAPI_UI === undefined || env.OPENAPI_UI === '' ? core.nodeEnv !== 'production' : raw.OPENAPI_UI,
   };
 }
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { projectPath } from '../paths.js';
 
 interface PackageInfo {
@@ -12,7 +11,7 @@ interface PackageInfo {
 
 /**
  * The OpenAPI document, generated from the route schemas (this plugin is registered before the routes so it
- * sees every one of them), served at `GET /openapi.json`; with OPENAPI_UI on, Swagger UI at `/docs`.
+ * sees every one of them), served at `GET /openapi.json`; with OPENAPI_UI on (the default outside production), Swagger UI at `/docs`, loaded only then.
  */
 export default fp(
   async (app) => {
@@ -47,6 +46,7 @@ export default fp(
     );
 
     if (app.config.ops.openapiUi) {
+      const { default: swaggerUi } = await import('@fastify/swagger-ui');
       await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
     }
   },

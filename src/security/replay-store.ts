@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * Remembers every accepted `jti` until its token expires, so a captured token cannot be replayed.
@@ -58,27 +58,36 @@ export class MemoryReplayStore implements ReplayStore {
 
 /** Shared by every replica: `SET key 1 PX ttl NX` is atomic, so two replicas cannot both accept one jti. */
 export class RedisReplayStore implements ReplayStore {
-  private readonly redis: Redis;
+  /** `ioredis` is loaded on first construction only (await import): a service without REDIS_URL never loads it. */
+  private readonly ready: Promise<Redis>;
+  private redis: Redis | undefined;
 
   constructor(
     url: string,
     private readonly prefix = 'cds-hooks:jti:',
   ) {
-    this.redis = new Redis(url, {
-      // Commands wait for a (re)connection at most commandTimeout: an auth check must never hang on Redis.
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2000,
-      commandTimeout: 1000,
+    this.ready = import('ioredis').then(({ Redis: RedisClient }) => {
+      const redis = new RedisClient(url, {
+        // Commands wait for a (re)connection at most commandTimeout: an auth check must never hang on Redis.
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        commandTimeout: 1000,
+      });
+      // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
+      redis.on('error', () => undefined);
+      this.redis = redis;
+      return redis;
     });
-    // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
-    this.redis.on('error', () => undefined);
+    // A failed import is reported by claim() (unavailable) and readiness, not as an unhandled rejection.
+    this.ready.catch(() => undefined);
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
     // Hash so that attacker-chosen jti strings never become raw Redis keys.
     const hashed = this.prefix + createHash('sha256').update(key).digest('base64url');
     try {
-      const result = await this.redis.set(hashed, '1', 'PX', Math.max(Math.ceil(ttlMs), 1), 'NX');
+      const redis = this.redis ?? (await this.ready);
+      const result = await redis.set(hashed, '1', 'PX', Math.max(Math.ceil(ttlMs), 1), 'NX');
       return result === 'OK';
     } catch {
       throw new ReplayStoreUnavailable('redis unavailable');
@@ -86,10 +95,12 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   isHealthy(): boolean {
-    return this.redis.status === 'ready';
+    return this.redis?.status === 'ready';
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = await this.ready.catch(() => undefined);
+    if (!redis) return;
+    await redis.quit().catch(() => redis.disconnect());
   }
 }

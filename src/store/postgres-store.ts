@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations } from './migrations.js';
 import type {
   AnalyticsFacts,
@@ -62,29 +62,35 @@ interface FeedbackFactRow {
 /** The server backend for production and several replicas: PostgreSQL through a small `pg` pool. */
 export class PostgresFeedbackStore implements FeedbackStore {
   readonly backend = 'postgres' as const;
-  private readonly pool: pg.Pool;
+  /** `pg` is loaded on first construction only (await import): a service without DATABASE_URL never loads it. */
+  private readonly poolReady: Promise<pg.Pool>;
   private readonly schema: string;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = `"${options.schema}"`;
     const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-    this.pool = new pg.Pool({
-      connectionString: options.connectionString,
-      // One writer (the queue) plus the odd analytics or readiness query: a few connections per replica.
-      max: 4,
-      // A database that does not answer must fail the batch quickly so the queue can retry, not hang it.
-      connectionTimeoutMillis: 3000,
-      // The server cancels a statement that runs (or waits for a lock) too long: a client-side timeout alone
-      // would leave it running and holding its locks after the client gave up. The client waits a little longer.
-      statement_timeout: statementTimeoutMs,
-      lock_timeout: statementTimeoutMs,
-      query_timeout: statementTimeoutMs + 2_000,
-      idleTimeoutMillis: 30_000,
-      // Dead connections (a restarted server, a dropped NAT entry) are noticed instead of hanging a batch.
-      keepAlive: true,
-      application_name: 'dmab-cds-hooks',
+    this.poolReady = import('pg').then(({ default: pgModule }) => {
+      const pool = new pgModule.Pool({
+        connectionString: options.connectionString,
+        // One writer (the queue) plus the odd analytics or readiness query: a few connections per replica.
+        max: 4,
+        // A database that does not answer must fail the batch quickly so the queue can retry, not hang it.
+        connectionTimeoutMillis: 3000,
+        // The server cancels a statement that runs (or waits for a lock) too long: a client-side timeout alone
+        // would leave it running and holding its locks after the client gave up. The client waits a little longer.
+        statement_timeout: statementTimeoutMs,
+        lock_timeout: statementTimeoutMs,
+        query_timeout: statementTimeoutMs + 2_000,
+        idleTimeoutMillis: 30_000,
+        // Dead connections (a restarted server, a dropped NAT entry) are noticed instead of hanging a batch.
+        keepAlive: true,
+        application_name: 'dmab-cds-hooks',
+      });
+      pool.on('error', (err) => options.onIdleError?.(err));
+      return pool;
     });
-    this.pool.on('error', (err) => options.onIdleError?.(err));
+    // A failed import is reported by the first query, not as an unhandled rejection.
+    this.poolReady.catch(() => undefined);
   }
 
   private table(name: 'card_log' | 'card_feedback' | 'schema_migrations'): string {
@@ -92,7 +98,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
   }
 
   async migrate(): Promise<number> {
-    const client = await this.pool.connect();
+    const client = await (await this.poolReady).connect();
     try {
       await client.query('BEGIN');
       // Replicas starting together take turns; the lock is released with the transaction.
@@ -177,7 +183,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
       });
       return `(${placeholders.join(', ')})`;
     });
-    await this.pool.query(
+    await (await this.poolReady).query(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ${conflictKey} DO NOTHING`,
       values,
     );
@@ -185,7 +191,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
 
   async ping(): Promise<boolean> {
     try {
-      await this.pool.query('SELECT 1');
+      await (await this.poolReady).query('SELECT 1');
       return true;
     } catch {
       return false;
@@ -194,20 +200,21 @@ export class PostgresFeedbackStore implements FeedbackStore {
 
   async analyticsFacts(window: TimeWindow): Promise<AnalyticsFacts> {
     const params = [window.from, window.to];
+    const pool = await this.poolReady;
     const [shown, feedback, unattributed] = await Promise.all([
-      this.pool.query<{ catalogue_id: string | null; indicator: string; shown: string }>(
+      pool.query<{ catalogue_id: string | null; indicator: string; shown: string }>(
         `SELECT catalogue_id, indicator, COUNT(*) AS shown FROM ${this.table('card_log')}
          WHERE shown_at >= $1 AND shown_at < $2 GROUP BY catalogue_id, indicator`,
         params,
       ),
-      this.pool.query<FeedbackFactRow>(
+      pool.query<FeedbackFactRow>(
         `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
                 f.override_reason_system, f.outcome_at
          FROM ${this.table('card_feedback')} f JOIN ${this.table('card_log')} c ON c.card_uuid = f.card_uuid
          WHERE c.shown_at >= $1 AND c.shown_at < $2`,
         params,
       ),
-      this.pool.query<{ n: string }>(
+      pool.query<{ n: string }>(
         `SELECT COUNT(*) AS n FROM ${this.table('card_feedback')} f
          WHERE f.received_at >= $1 AND f.received_at < $2
            AND NOT EXISTS (SELECT 1 FROM ${this.table('card_log')} c WHERE c.card_uuid = f.card_uuid)`,
@@ -231,7 +238,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
       let total = 0;
       for (;;) {
         // Each batch is one short statement (its own transaction), well within the statement timeout.
-        const result = await this.pool.query(
+        const result = await (await this.poolReady).query(
           `DELETE FROM ${this.table(table)} WHERE ctid = ANY(ARRAY(
              SELECT ctid FROM ${this.table(table)} WHERE ${column} < $1 LIMIT $2))`,
           [cutoff, limit],
@@ -247,8 +254,9 @@ export class PostgresFeedbackStore implements FeedbackStore {
   }
 
   async close(): Promise<void> {
-    if (this.pool.ended) return;
-    await this.pool.end();
+    const pool = await this.poolReady;
+    if (pool.ended) return;
+    await pool.end();
   }
 }
 
