@@ -10,11 +10,20 @@ const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2
 
 /** Collapse control characters, line breaks and runs of whitespace into single spaces. */
 export function toSingleLine(value: string): string {
+  // Most values are already one clean line: return them without the three copies.
+  if (!NOT_SINGLE_LINE.test(value)) return value;
   return value.replace(CONTROL_OR_BIDI, ' ').replace(/\s+/g, ' ').trim();
 }
 
+// Anything the replacements above would change: a control or bidi character, whitespace other than a space, two
+// spaces in a row, or a space at either end.
+// eslint-disable-next-line no-control-regex
+const NOT_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[^\S ]| {2}|^ | $/;
+
 /** Cut to at most `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(value: string, max: number): string {
+  // A string of at most `max` UTF-16 units has at most `max` code points.
+  if (value.length <= max) return value;
   const chars = Array.from(value);
   if (chars.length <= max) return value;
   return (

@@ -102,5 +102,8 @@ export function ageInYears(birth: Day, on: Day): number {
 }
 
 export function formatDay(day: Day): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const p = parts(day);
+  // Years 0000–9999 as toISOString writes them; other years (±YYYYYY) through Date.
+  if (p.year < 0 || p.year > 9999) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  return `${String(p.year).padStart(4, '0')}-${p.month < 10 ? '0' : ''}${p.month}-${p.day < 10 ? '0' : ''}${p.day}`;
 }
