@@ -3,7 +3,7 @@ import { HttpProblem } from '../../errors.js';
 import type { CdsEngine } from '../../clinical/engine.js';
 import { draftOrderResources } from '../draft-orders.js';
 import { FhirClient } from '../fhir-client.js';
-import { resolvePrefetch } from '../prefetch/resolve.js';
+import { resolvePrefetch, type FetchObserver } from '../prefetch/resolve.js';
 import { describeZodError, hookRequestSchemas, type HookRequest } from '../schemas/request.js';
 import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../schemas/response.js';
 import type { ServiceDefinition } from '../services.js';
@@ -26,6 +26,9 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
   });
   // Outside production every response is checked against the CDS Hooks 2.0 schema before it is sent.
   const selfCheck = !app.config.isProduction;
+  // Built once, not per request.
+  const onFetch: FetchObserver = (e) => app.cdsEvents.emit('fhir.fetch', e);
+  const deadlineMs = app.config.fhir.deadlineMs;
 
   app.post<{ Params: { id: string } }>(
     '/cds-services/:id',
@@ -66,8 +69,8 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
           },
           {
             client,
-            deadlineMs: app.config.fhir.deadlineMs,
-            onFetch: (e) => app.cdsEvents.emit('fhir.fetch', e),
+            deadlineMs,
+            onFetch,
             checkFhirServer: (url) => policy.check(url, request.caller),
           },
         );
@@ -80,10 +83,11 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
         });
         throw err;
       }
-      const fetchedKeys = Object.entries(resolved.sources)
-        .filter(([, s]) => s === 'fetched')
-        .map(([k]) => k);
-      if (fetchedKeys.length > 0) request.logFields.fetchedKeys = fetchedKeys;
+      let fetchedKeys: string[] | undefined;
+      for (const key in resolved.sources) {
+        if (resolved.sources[key] === 'fetched') (fetchedKeys ??= []).push(key);
+      }
+      if (fetchedKeys !== undefined) request.logFields.fetchedKeys = fetchedKeys;
 
       const cards = engine.evaluate({
         serviceId: service.id,
