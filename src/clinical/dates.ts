@@ -7,7 +7,6 @@
 export type Day = number;
 
 const MS_PER_DAY = 86_400_000;
-const DATE_PREFIX = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 
 /** The calendar day of a Date in UTC (the injected clock's "today"). */
 export function dayFromInstant(instant: Date): Day {
@@ -22,14 +21,30 @@ export function dayFromInstant(instant: Date): Day {
 export function parseDay(value: unknown): Day | undefined {
   if (typeof value !== 'string') return undefined;
   // Dates as sent start with the year: skip the trim (a copy of the string) unless there is leading space.
-  const first = value.charCodeAt(0);
-  const m = DATE_PREFIX.exec(first >= 48 && first <= 57 ? value : value.trim());
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = m[2] ? Number(m[2]) : 1;
-  const day = m[3] ? Number(m[3]) : 1;
+  const text = isDigit(value, 0) ? value : value.trim();
+  // YYYY, then optionally -MM, then optionally -DD (as /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/), read in place.
+  if (!(isDigit(text, 0) && isDigit(text, 1) && isDigit(text, 2) && isDigit(text, 3))) return undefined;
+  const year = digits(text, 0, 4);
+  let month = 1;
+  let day = 1;
+  if (text.charCodeAt(4) === 45 && isDigit(text, 5) && isDigit(text, 6)) {
+    month = digits(text, 5, 2);
+    if (text.charCodeAt(7) === 45 && isDigit(text, 8) && isDigit(text, 9)) day = digits(text, 8, 2);
+  }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return dayFromParts(year, month, day);
+}
+
+/** An ASCII digit at `i` (as the regex class \d). */
+const isDigit = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;

@@ -67,13 +67,15 @@ const IGNORED_PROCEDURE_STATUS = new Set(['entered-in-error', 'not-done']);
 export function normaliseProcedure(resource: Json, terminology: Terminology, window: DateWindow): ProcedureRecord | undefined {
   const status = readStatus(resource.status);
   if ((status && IGNORED_PROCEDURE_STATUS.has(status)) || resource.notPerformed === true) return undefined;
-  const concept = readConcept(resource.code);
   const day: Day | undefined = parseDay(resource.performedDateTime ?? asObject(resource.performedPeriod)?.start);
   const reference = referenceOf(resource);
   return {
     ...(reference ? { reference } : {}),
-    display: concept.text.split(' | ')[0] || 'procedure',
+    display: conceptLabel(resource.code) || 'procedure',
     ...(day !== undefined && day <= window.latest ? { day } : {}),
-    augmentation: !!terminology.match('vertebral-augmentation', concept.codings) || T.AUGMENTATION_TEXT.test(concept.text),
+    // Codes first; the joined text is built only for the text fallback.
+    augmentation:
+      !!terminology.match('vertebral-augmentation', readCodings(resource.code)) ||
+      T.AUGMENTATION_TEXT.test(readConcept(resource.code).text),
   };
 }

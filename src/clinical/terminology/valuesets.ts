@@ -54,6 +54,8 @@ export interface CodedMatch {
 
 interface CompiledValueSet {
   exact: Map<string, ConceptInfo>;
+  /** The same concepts by system, then code: no key string is built per lookup. */
+  bySystem: Map<string, Map<string, ConceptInfo>>;
   icdPrefixes: Map<string, ConceptInfo>;
 }
 
@@ -118,15 +120,24 @@ export function loadValueSetFiles(dir = projectPath('valuesets')): { id: ValueSe
 export function compileTerminology(dir?: string): Terminology {
   const files = loadValueSetFiles(dir);
   const compiled = new Map<ValueSetId, CompiledValueSet>();
+  // With no `|` in any value-set system or code, a (system, code) lookup finds exactly what the `system|code` key
+  // finds; otherwise the joined key is used, as it always was.
+  let splitKeysExact = true;
   const all: ConceptInfo[] = [];
   for (const file of files) {
-    const vs: CompiledValueSet = { exact: new Map(), icdPrefixes: new Map() };
+    const vs: CompiledValueSet = { exact: new Map(), bySystem: new Map(), icdPrefixes: new Map() };
     for (const concept of file.concepts) {
       // Decision 12: an UNVERIFIED (or unlabelled) code is never a coded match; the text fallback covers it.
       if (!SHIPPABLE_LABELS.has(concept.label)) continue;
       all.push(concept);
       if (concept.system === SYSTEMS.icd10cm) vs.icdPrefixes.set(normaliseIcd(concept.code), concept);
-      else vs.exact.set(`${concept.system}|${concept.code}`, concept);
+      else {
+        vs.exact.set(`${concept.system}|${concept.code}`, concept);
+        if (concept.system.includes('|') || concept.code.includes('|')) splitKeysExact = false;
+        let codes = vs.bySystem.get(concept.system);
+        if (!codes) vs.bySystem.set(concept.system, (codes = new Map()));
+        codes.set(concept.code, concept);
+      }
     }
     compiled.set(file.id, vs);
   }
@@ -147,7 +158,7 @@ export function compileTerminology(dir?: string): Terminology {
       return undefined;
     }
     if (!system) return undefined;
-    const hit = vs.exact.get(`${system}|${code}`);
+    const hit = splitKeysExact ? vs.bySystem.get(system)?.get(code) : vs.exact.get(`${system}|${code}`);
     return hit ? { concept: hit, recordCode: code, originalCode: code } : undefined;
   }
 
