@@ -12,7 +12,7 @@ import { AuthFailure } from './auth-failure.js';
 import { IssuerKeys, type IssuerKeysOptions } from './issuer-keys.js';
 import { ReplayStoreUnavailable, type ReplayStore } from './replay-store.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
-import { withoutTrailingSlash } from './urls.js';
+import { audienceKey, configuredAudienceKey } from './urls.js';
 
 export interface TokenVerifierOptions {
   issuers: TrustedIssuer[];
@@ -35,7 +35,10 @@ const MAX_JTI_LENGTH = 256;
  * so only a token that passed every other check consumes its nonce.
  */
 export class TokenVerifier {
-  private readonly issuers: Map<string, { config: TrustedIssuer; keys: IssuerKeys }>;
+  private readonly issuers: Map<
+    string,
+    { config: TrustedIssuer; keys: IssuerKeys; audiences: ReadonlySet<string> }
+  >;
   private readonly now: () => number;
 
   constructor(private readonly options: TokenVerifierOptions) {
@@ -43,7 +46,11 @@ export class TokenVerifier {
     this.issuers = new Map(
       options.issuers.map((config) => [
         config.iss,
-        { config, keys: new IssuerKeys(config, { ...options.jwks, now: this.now }) },
+        {
+          config,
+          keys: new IssuerKeys(config, { ...options.jwks, now: this.now }),
+          audiences: configuredAudienceKeys(config.audiences ?? []),
+        },
       ]),
     );
   }
@@ -87,7 +94,10 @@ export class TokenVerifier {
     const exp = claims.exp!;
     if (iat > nowSeconds + this.options.clockSkewSeconds) throw new AuthFailure('iat-in-future');
     if (exp - iat > this.options.maxLifetimeSeconds) throw new AuthFailure('lifetime-too-long');
-    if (!audienceMatches(claims.aud, audience)) throw new AuthFailure('aud-mismatch');
+    // The URL called, or one of the audiences configured for THIS issuer (looked up by the verified `iss`): an
+    // audience configured for another issuer never admits this one's tokens.
+    if (!audienceMatches(claims.aud, audience) && !configuredAudienceMatches(claims.aud, issuer.audiences))
+      throw new AuthFailure('aud-mismatch');
     const tenant = typeof claims.tenant === 'string' ? claims.tenant : undefined;
     if (issuer.config.tenants.length > 0 && (!tenant || !issuer.config.tenants.includes(tenant))) {
       throw new AuthFailure('tenant-untrusted');
@@ -139,16 +149,28 @@ export function audienceMatches(aud: unknown, expected: string): boolean {
   return want !== undefined && values.some((v) => typeof v === 'string' && audienceKey(v) === want);
 }
 
-function audienceKey(value: string): string | undefined {
-  if (!URL.canParse(value)) return undefined;
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.search || url.hash || url.username || url.password || value.includes('#') || value.includes('?'))
-    return undefined;
-  // The path exactly as written: a path the URL parser would rewrite (dot segments, encoding) is not the one called.
-  const rawPath = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  if (rawPath !== '' && rawPath !== url.pathname) return undefined;
-  return withoutTrailingSlash(url.origin + url.pathname);
+/**
+ * `aud` as a string or an array; one entry must equal one of the issuer's configured audiences (an Epic-style
+ * `aud` set by hand by the health system), after the same URL normalisation as `audienceMatches`.
+ */
+export function configuredAudienceMatches(aud: unknown, configured: ReadonlySet<string>): boolean {
+  if (configured.size === 0) return false;
+  const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  return values.some((v) => {
+    if (typeof v !== 'string') return false;
+    const key = configuredAudienceKey(v);
+    return key !== undefined && configured.has(key);
+  });
+}
+
+function configuredAudienceKeys(audiences: string[]): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const a of audiences) {
+    const key = configuredAudienceKey(a);
+    // Validated at start-up (parseTrustedIssuers); a value that can match nothing is skipped, never widened.
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
 }
 
 function reasonFromJose(err: unknown): AuthFailure['reason'] {

@@ -6,6 +6,7 @@ import {
   isSymmetricAlgorithm,
   type Algorithm,
 } from './algorithms.js';
+import { configuredAudienceKey } from './urls.js';
 
 /**
  * The EHRs this service trusts (CDS_TRUSTED_ISSUERS), as a JSON file path or inline JSON:
@@ -14,7 +15,8 @@ import {
  *                    "jwks_uri": ["https://ehr.example.org/.well-known/jwks.json"],   // fetched; or
  *                    "jwks": { "keys": [ ... ] },                                      // inline keys
  *                    "tenants": ["org-1"], "fhirServers": ["https://ehr.example.org/fhir/r4"],
- *                    "algorithms": ["RS384"] } ] }
+ *                    "algorithms": ["RS384"],
+ *                    "audiences": ["https://example.com/savecdshooksrequest"] } ] }
  *
  * A top-level array of issuers is accepted too. Only the listed `jwks_uri` URLs are ever fetched.
  */
@@ -32,6 +34,11 @@ export interface TrustedIssuer {
   fhirServers: string[];
   /** Overrides the global algorithm allow-list for this issuer. */
   algorithms?: Algorithm[];
+  /**
+   * `aud` values accepted for this issuer besides the URL called (an audience the health system configures by hand,
+   * as Epic does). Never consulted for another issuer.
+   */
+  audiences?: string[];
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -49,6 +56,21 @@ const jwk = z.looseObject({ kty: z.string() }).refine((k) => !('d' in k) && k.kt
   message: 'a trusted JWKS must contain public keys only (no "d", no "oct" keys)',
 });
 
+/** Longest configured audience: a URL or an identifier, never a payload. */
+const MAX_AUDIENCE_LENGTH = 2048;
+
+const audience = z
+  .string()
+  .min(1, { message: 'an audience must not be empty' })
+  .max(MAX_AUDIENCE_LENGTH)
+  .refine((a) => a === a.trim() && ![...a].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+    message: 'an audience must have no surrounding whitespace or control characters',
+  })
+  .refine((a) => configuredAudienceKey(a) !== undefined, {
+    message:
+      'an http(s) audience must be an absolute URL without query, fragment, userinfo or dot segments / percent-encoding in its path',
+  });
+
 const issuerSchema = z
   .strictObject({
     iss: z.string().min(1),
@@ -58,6 +80,7 @@ const issuerSchema = z
     tenants: z.array(z.string().min(1)).optional(),
     fhirServers: z.array(httpUrl).optional(),
     algorithms: z.array(algorithm).min(1).optional(),
+    audiences: oneOrMany(audience).optional(),
   })
   .refine((i) => (i.jwks_uri?.length ?? 0) > 0 || i.jwks !== undefined, {
     message: 'each issuer needs "jwks_uri" or "jwks"',
@@ -100,6 +123,7 @@ export function parseTrustedIssuers(value: string): TrustedIssuer[] {
       tenants: i.tenants ?? [],
       fhirServers: i.fhirServers ?? [],
       ...(i.algorithms ? { algorithms: i.algorithms as Algorithm[] } : {}),
+      ...(i.audiences?.length ? { audiences: [...new Set(i.audiences)] } : {}),
     };
   });
 }

@@ -77,6 +77,44 @@ describe('security configuration', () => {
     ).toMatch(/CDS_TRUSTED_ISSUERS/);
   });
 
+  it('accepts per-issuer audiences (absolute URLs or identifiers) and refuses unusable ones in one line', () => {
+    const withAudiences = (audiences: unknown) =>
+      JSON.stringify([{ iss: 'https://ehr.example', jwks_uri: 'https://ehr.example/j', audiences }]);
+    const config = loadConfig({
+      CDS_TRUSTED_ISSUERS: withAudiences(['https://example.com/savecdshooksrequest', 'epic-client-42']),
+    });
+    expect(config.security.auth.issuers[0]!.audiences).toEqual([
+      'https://example.com/savecdshooksrequest',
+      'epic-client-42',
+    ]);
+    const single = loadConfig({ CDS_TRUSTED_ISSUERS: withAudiences('https://example.com/x') });
+    expect(single.security.auth.issuers[0]!.audiences).toEqual(['https://example.com/x']);
+    for (const bad of [
+      [''],
+      [' https://example.com/x'],
+      ['https://example.com/x?q=1'],
+      ['https://example.com/x#f'],
+      ['https://u:p@example.com/x'],
+      ['https://example.com/a/../x'],
+      ['https:example.com/x'],
+      ['https://'],
+      ['   '],
+      ['epic\u0001client'],
+    ]) {
+      const message = configError({ CDS_TRUSTED_ISSUERS: withAudiences(bad) });
+      expect({ bad, message }).toEqual({
+        bad,
+        message: expect.stringMatching(/^Invalid environment variable CDS_TRUSTED_ISSUERS: 0\.audiences/),
+      });
+    }
+    // A wrong type is refused too (the message then names the file's root, as for any other field).
+    for (const bad of [[42], {}, null]) {
+      expect(configError({ CDS_TRUSTED_ISSUERS: withAudiences(bad) })).toMatch(
+        /^Invalid environment variable CDS_TRUSTED_ISSUERS: /,
+      );
+    }
+  });
+
   it('CDS_TRUST_SANDBOX adds the sandbox issuer outside production, and refuses production', () => {
     const dev = loadConfig({ CDS_TRUST_SANDBOX: 'true' });
     expect(dev.security.auth.issuers.map((i) => i.iss)).toEqual(['https://sandbox.cds-hooks.org']);
