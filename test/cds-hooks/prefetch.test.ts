@@ -7,7 +7,12 @@ import { fullPrefetch, patientViewRequest, SERVICE } from '../support/requests.j
 import type { EngineInput } from '../../src/clinical/engine.js';
 import type { FhirResource } from '../../src/cds-hooks/types.js';
 
-const PATIENT: FhirResource = { resourceType: 'Patient', id: 'p1', gender: 'female', birthDate: '1953-02-01' };
+const PATIENT: FhirResource = {
+  resourceType: 'Patient',
+  id: 'p1',
+  gender: 'female',
+  birthDate: '1953-02-01',
+};
 const observation = (id: string, code = '17861-6'): FhirResource => ({
   resourceType: 'Observation',
   id,
@@ -15,7 +20,30 @@ const observation = (id: string, code = '17861-6'): FhirResource => ({
   subject: { reference: 'Patient/p1' },
   code: { coding: [{ system: 'http://loinc.org', code }] },
 });
-const condition = (id: string): FhirResource => ({ resourceType: 'Condition', id, subject: { reference: 'Patient/p1' } });
+const condition = (id: string): FhirResource => ({
+  resourceType: 'Condition',
+  id,
+  subject: { reference: 'Patient/p1' },
+});
+
+/** Full prefetch for p1 except the given keys, which the service must then fetch. */
+function prefetchWithout(...keys: string[]) {
+  const prefetch = fullPrefetch('p1');
+  for (const key of keys) delete prefetch[key];
+  return prefetch;
+}
+
+/** A patient-view call through `target` (default: the suite's app). */
+const callPatientView = (target: FastifyInstance, overrides: Record<string, unknown>) =>
+  target.inject({ method: 'POST', url: SERVICE.patientView, payload: patientViewRequest(overrides) });
+
+const TOKEN = (access_token: string) => ({
+  access_token,
+  token_type: 'Bearer',
+  expires_in: 300,
+  scope: 's',
+  subject: 'c',
+});
 
 describe('prefetch resolution against a real FHIR server', () => {
   let fhir: FhirStandIn;
@@ -25,7 +53,13 @@ describe('prefetch resolution against a real FHIR server', () => {
 
   beforeAll(async () => {
     fhir = await startFhirStandIn({
-      resources: [PATIENT, observation('o1'), observation('o2'), observation('o-other', '12345-6'), condition('c1')],
+      resources: [
+        PATIENT,
+        observation('o1'),
+        observation('o2'),
+        observation('o-other', '12345-6'),
+        condition('c1'),
+      ],
     });
     app = await buildTestApp({
       env: { FHIR_FETCH_DEADLINE_MS: '400', FHIR_MAX_PAGES: '3' },
@@ -51,7 +85,11 @@ describe('prefetch resolution against a real FHIR server', () => {
     fetchEvents.length = 0;
   });
 
-  const lastIds = () => calls.at(-1)!.resources.map((r) => `${r.resourceType}/${r.id}`).sort();
+  const lastIds = () =>
+    calls
+      .at(-1)!
+      .resources.map((r) => `${r.resourceType}/${r.id}`)
+      .sort();
 
   it('uses prefetch when every key is present and never calls the FHIR server', async () => {
     const prefetch = fullPrefetch('p1', { conditions: [condition('c9')] });
@@ -76,16 +114,10 @@ describe('prefetch resolution against a real FHIR server', () => {
   });
 
   it('fetches a missing key, with the bearer token, from fhirServer', async () => {
-    const prefetch = fullPrefetch('p1');
-    delete prefetch.conditions;
-    const res = await app.inject({
-      method: 'POST',
-      url: SERVICE.patientView,
-      payload: patientViewRequest({
-        prefetch,
-        fhirServer: fhir.base,
-        fhirAuthorization: { access_token: 'secret-token-123', token_type: 'Bearer', expires_in: 300, scope: 'x', subject: 'y' },
-      }),
+    const res = await callPatientView(app, {
+      prefetch: prefetchWithout('conditions'),
+      fhirServer: fhir.base,
+      fhirAuthorization: TOKEN('secret-token-123'),
     });
     expectValidCdsResponse(res);
     expect(fhir.seen).toHaveLength(1);
@@ -96,7 +128,10 @@ describe('prefetch resolution against a real FHIR server', () => {
 
   it('fetches a key given as an OperationOutcome, and one that is not a FHIR resource', async () => {
     const prefetch = fullPrefetch('p1');
-    prefetch.conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] };
+    prefetch.conditions = {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'timeout' }],
+    };
     prefetch.patient = { hello: 'world' };
     const res = await app.inject({
       method: 'POST',
@@ -150,7 +185,13 @@ describe('prefetch resolution against a real FHIR server', () => {
       expect(err.message).toMatch(/conditions \(too-many-pages\)/);
     } finally {
       fhir.setPageSize(50);
-      fhir.setResources([PATIENT, observation('o1'), observation('o2'), observation('o-other', '12345-6'), condition('c1')]);
+      fhir.setResources([
+        PATIENT,
+        observation('o1'),
+        observation('o2'),
+        observation('o-other', '12345-6'),
+        condition('c1'),
+      ]);
     }
   });
 
@@ -173,12 +214,9 @@ describe('prefetch resolution against a real FHIR server', () => {
 
   it('412 naming the key when the FHIR server fails', async () => {
     fhir.failures.set('Procedure', 500);
-    const prefetch = fullPrefetch('p1');
-    delete prefetch.procedures;
-    const res = await app.inject({
-      method: 'POST',
-      url: SERVICE.patientView,
-      payload: patientViewRequest({ prefetch, fhirServer: fhir.base }),
+    const res = await callPatientView(app, {
+      prefetch: prefetchWithout('procedures'),
+      fhirServer: fhir.base,
     });
     const body = expectErrorBody(res, 412);
     expect(body.message).toContain('procedures (http-500)');
@@ -214,13 +252,7 @@ describe('prefetch resolution against a real FHIR server', () => {
     const dead = await startFhirStandIn();
     const deadBase = dead.base;
     await dead.close();
-    const prefetch = fullPrefetch('p1');
-    delete prefetch.patient;
-    const res = await app.inject({
-      method: 'POST',
-      url: SERVICE.patientView,
-      payload: patientViewRequest({ prefetch, fhirServer: deadBase }),
-    });
+    const res = await callPatientView(app, { prefetch: prefetchWithout('patient'), fhirServer: deadBase });
     expect(expectErrorBody(res, 412).message).toContain('patient (network)');
     const ok = await app.inject({ method: 'POST', url: SERVICE.patientView, payload: patientViewRequest() });
     expectValidCdsResponse(ok);
@@ -230,16 +262,10 @@ describe('prefetch resolution against a real FHIR server', () => {
     const other = await startFhirStandIn({ resources: [condition('evil')] });
     try {
       fhir.redirects.set('Condition', `${other.base}/Condition?patient=p1`);
-      const prefetch = fullPrefetch('p1');
-      delete prefetch.conditions;
-      const res = await app.inject({
-        method: 'POST',
-        url: SERVICE.patientView,
-        payload: patientViewRequest({
-          prefetch,
-          fhirServer: fhir.base,
-          fhirAuthorization: { access_token: 'tok', token_type: 'Bearer', expires_in: 60, scope: 's', subject: 'c' },
-        }),
+      const res = await callPatientView(app, {
+        prefetch: prefetchWithout('conditions'),
+        fhirServer: fhir.base,
+        fhirAuthorization: TOKEN('tok'),
       });
       expect(expectErrorBody(res, 412).message).toContain('conditions (forbidden-url)');
       expect(other.seen).toHaveLength(0);
@@ -268,19 +294,25 @@ describe('prefetch resolution against a real FHIR server', () => {
     try {
       fhir.setResources([
         PATIENT,
-        ...Array.from({ length: 40 }, (_, i) => ({ ...condition(`big${i}`), note: [{ text: 'x'.repeat(100) }] })),
+        ...Array.from({ length: 40 }, (_, i) => ({
+          ...condition(`big${i}`),
+          note: [{ text: 'x'.repeat(100) }],
+        })),
       ]);
-      const prefetch = fullPrefetch('p1');
-      delete prefetch.conditions;
-      const res = await small.inject({
-        method: 'POST',
-        url: SERVICE.patientView,
-        payload: patientViewRequest({ prefetch, fhirServer: fhir.base }),
+      const res = await callPatientView(small, {
+        prefetch: prefetchWithout('conditions'),
+        fhirServer: fhir.base,
       });
       expect(expectErrorBody(res, 412).message).toContain('conditions (too-large)');
     } finally {
       await small.close();
-      fhir.setResources([PATIENT, observation('o1'), observation('o2'), observation('o-other', '12345-6'), condition('c1')]);
+      fhir.setResources([
+        PATIENT,
+        observation('o1'),
+        observation('o2'),
+        observation('o-other', '12345-6'),
+        condition('c1'),
+      ]);
     }
   });
 });
