@@ -1,9 +1,16 @@
 import type pg from 'pg';
 import { migrations } from './migrations.js';
+import {
+  CARD_COLUMNS,
+  cardRow,
+  FEEDBACK_COLUMNS,
+  feedbackRow,
+  type FeedbackFactRow,
+  toFeedbackFact,
+} from './rows.js';
 import type {
   AnalyticsFacts,
   CardLogRecord,
-  FeedbackFact,
   FeedbackRecord,
   FeedbackStore,
   PurgeResult,
@@ -18,45 +25,6 @@ export interface PostgresStoreOptions {
   onIdleError?: (err: Error) => void;
   /** Server-side limit on one statement (default 10 s); also the client's wait for an answer, plus a margin. */
   statementTimeoutMs?: number;
-}
-
-const CARD_COLUMNS = [
-  'card_uuid',
-  'suggestion_uuids',
-  'service_id',
-  'catalogue_id',
-  'indicator',
-  'content_version',
-  'hook_instance',
-  'issuer',
-  'tenant',
-  'patient_hash',
-  'shown_at',
-] as const;
-
-const FEEDBACK_COLUMNS = [
-  'card_uuid',
-  'outcome',
-  'service_id',
-  'accepted_suggestion_ids',
-  'override_reason_code',
-  'override_reason_system',
-  'user_comment',
-  'outcome_at',
-  'received_at',
-  'issuer',
-  'tenant',
-] as const;
-
-interface FeedbackFactRow {
-  catalogue_id: string | null;
-  indicator: string;
-  card_uuid: string;
-  shown_at: Date;
-  outcome: 'accepted' | 'overridden';
-  override_reason_code: string | null;
-  override_reason_system: string | null;
-  outcome_at: Date;
 }
 
 /** The server backend for production and several replicas: PostgreSQL through a small `pg` pool. */
@@ -134,37 +102,13 @@ export class PostgresFeedbackStore implements FeedbackStore {
 
   async insertCards(records: CardLogRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map((r) => [
-      r.cardUuid,
-      JSON.stringify(r.suggestionUuids),
-      r.serviceId,
-      r.catalogueId,
-      r.indicator,
-      r.contentVersion,
-      r.hookInstance,
-      r.issuer,
-      r.tenant,
-      r.patientHash,
-      r.shownAt,
-    ]);
+    const rows = records.map((r) => cardRow(r, sameDate));
     await this.insertRows(this.table('card_log'), CARD_COLUMNS, rows, '(card_uuid)');
   }
 
   async insertFeedback(records: FeedbackRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map((r) => [
-      r.cardUuid,
-      r.outcome,
-      r.serviceId,
-      JSON.stringify(r.acceptedSuggestionIds),
-      r.overrideReasonCode,
-      r.overrideReasonSystem,
-      r.userComment,
-      r.outcomeAt,
-      r.receivedAt,
-      r.issuer,
-      r.tenant,
-    ]);
+    const rows = records.map((r) => feedbackRow(r, sameDate));
     await this.insertRows(this.table('card_feedback'), FEEDBACK_COLUMNS, rows, '(card_uuid, outcome)');
   }
 
@@ -207,7 +151,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
          WHERE shown_at >= $1 AND shown_at < $2 GROUP BY catalogue_id, indicator`,
         params,
       ),
-      pool.query<FeedbackFactRow>(
+      pool.query<FeedbackFactRow<Date>>(
         `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
                 f.override_reason_system, f.outcome_at
          FROM ${this.table('card_feedback')} f JOIN ${this.table('card_log')} c ON c.card_uuid = f.card_uuid
@@ -227,7 +171,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
         indicator: r.indicator,
         shown: Number(r.shown),
       })),
-      feedback: feedback.rows.map(toFeedbackFact),
+      feedback: feedback.rows.map((row) => toFeedbackFact(row, sameDate)),
       unattributedFeedback: Number(unattributed.rows[0]?.n ?? 0),
     };
   }
@@ -260,15 +204,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
   }
 }
 
-function toFeedbackFact(row: FeedbackFactRow): FeedbackFact {
-  return {
-    catalogueId: row.catalogue_id,
-    indicator: row.indicator,
-    cardUuid: row.card_uuid,
-    shownAt: row.shown_at,
-    outcome: row.outcome,
-    overrideReasonCode: row.override_reason_code,
-    overrideReasonSystem: row.override_reason_system,
-    outcomeAt: row.outcome_at,
-  };
+/** `pg` reads and writes timestamptz columns as `Date`, so no conversion is needed either way. */
+function sameDate(at: Date): Date {
+  return at;
 }

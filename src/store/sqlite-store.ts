@@ -2,10 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
+import {
+  CARD_COLUMNS,
+  cardRow,
+  FEEDBACK_COLUMNS,
+  feedbackRow,
+  type FeedbackFactRow,
+  toFeedbackFact,
+} from './rows.js';
 import type {
   AnalyticsFacts,
   CardLogRecord,
-  FeedbackFact,
   FeedbackRecord,
   FeedbackStore,
   PurgeResult,
@@ -21,17 +28,6 @@ const BUSY_TIMEOUT_MS = 100;
 
 /** Rows deleted per statement by the retention purge. */
 const PURGE_BATCH_SIZE = 5000;
-
-interface FeedbackFactRow {
-  catalogue_id: string | null;
-  indicator: string;
-  card_uuid: string;
-  shown_at: number;
-  outcome: 'accepted' | 'overridden';
-  override_reason_code: string | null;
-  override_reason_system: string | null;
-  outcome_at: number;
-}
 
 /** The embedded backend: one SQLite file (or `:memory:`), no server and no setup. */
 export class SqliteFeedbackStore implements FeedbackStore {
@@ -71,53 +67,19 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 
   async insertCards(records: CardLogRecord[]): Promise<void> {
-    const insert = this.db.prepare(`INSERT OR IGNORE INTO card_log
-      (card_uuid, suggestion_uuids, service_id, catalogue_id, indicator, content_version, hook_instance, issuer,
-       tenant, patient_hash, shown_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(insertOrIgnore('card_log', CARD_COLUMNS));
     this.db
       .transaction(() => {
-        for (const r of records) {
-          insert.run(
-            r.cardUuid,
-            JSON.stringify(r.suggestionUuids),
-            r.serviceId,
-            r.catalogueId,
-            r.indicator,
-            r.contentVersion,
-            r.hookInstance,
-            r.issuer,
-            r.tenant,
-            r.patientHash,
-            r.shownAt.getTime(),
-          );
-        }
+        for (const r of records) insert.run(cardRow(r, epochMs));
       })
       .immediate();
   }
 
   async insertFeedback(records: FeedbackRecord[]): Promise<void> {
-    const insert = this.db.prepare(`INSERT OR IGNORE INTO card_feedback
-      (card_uuid, outcome, service_id, accepted_suggestion_ids, override_reason_code, override_reason_system,
-       user_comment, outcome_at, received_at, issuer, tenant)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(insertOrIgnore('card_feedback', FEEDBACK_COLUMNS));
     this.db
       .transaction(() => {
-        for (const r of records) {
-          insert.run(
-            r.cardUuid,
-            r.outcome,
-            r.serviceId,
-            JSON.stringify(r.acceptedSuggestionIds),
-            r.overrideReasonCode,
-            r.overrideReasonSystem,
-            r.userComment,
-            r.outcomeAt.getTime(),
-            r.receivedAt.getTime(),
-            r.issuer,
-            r.tenant,
-          );
-        }
+        for (const r of records) insert.run(feedbackRow(r, epochMs));
       })
       .immediate();
   }
@@ -143,14 +105,14 @@ export class SqliteFeedbackStore implements FeedbackStore {
       )
       .all(from, to);
     const feedback = this.db
-      .prepare<[number, number], FeedbackFactRow>(
+      .prepare<[number, number], FeedbackFactRow<number>>(
         `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
                 f.override_reason_system, f.outcome_at
          FROM card_feedback f JOIN card_log c ON c.card_uuid = f.card_uuid
          WHERE c.shown_at >= ? AND c.shown_at < ?`,
       )
       .all(from, to)
-      .map(toFeedbackFact);
+      .map((row) => toFeedbackFact(row, (ms) => new Date(ms)));
     const unattributed = this.db
       .prepare<[number, number], { n: number }>(
         `SELECT COUNT(*) AS n FROM card_feedback f
@@ -187,15 +149,12 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 }
 
-function toFeedbackFact(row: FeedbackFactRow): FeedbackFact {
-  return {
-    catalogueId: row.catalogue_id,
-    indicator: row.indicator,
-    cardUuid: row.card_uuid,
-    shownAt: new Date(row.shown_at),
-    outcome: row.outcome,
-    overrideReasonCode: row.override_reason_code,
-    overrideReasonSystem: row.override_reason_system,
-    outcomeAt: new Date(row.outcome_at),
-  };
+/** An INSERT that skips existing keys, which makes retries safe. */
+function insertOrIgnore(table: 'card_log' | 'card_feedback', columns: readonly string[]): string {
+  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+}
+
+/** SQLite keeps points in time as epoch milliseconds. */
+function epochMs(at: Date): number {
+  return at.getTime();
 }
