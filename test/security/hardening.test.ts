@@ -10,6 +10,7 @@ import {
   FEEDBACK_PATH,
   issuersEnv,
   SERVICE_PATH,
+  STATIC_KEY_ISSUERS_ENV,
   type AuthTestApp,
 } from './support/auth-app.js';
 import { jwksOf, makeKey, type TestKey } from './support/keys.js';
@@ -170,22 +171,7 @@ describe('start-up warnings for endpoints that CDS_AUTH does not cover', () => {
     NODE_ENV: 'production',
     PATIENT_HASH_SECRET: 'x'.repeat(40),
     PUBLIC_BASE_URL: BASE_URL,
-    CDS_TRUSTED_ISSUERS: issuersEnv([
-      {
-        iss: EHR_ISS,
-        jwks: {
-          keys: [
-            {
-              kty: 'EC',
-              crv: 'P-384',
-              kid: 'k',
-              x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
-              y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
-            },
-          ],
-        },
-      },
-    ]),
+    CDS_TRUSTED_ISSUERS: STATIC_KEY_ISSUERS_ENV,
   };
 
   it('production with /metrics open (no METRICS_TOKEN) warns; with a token it does not', async () => {

@@ -4,7 +4,7 @@ import app from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import { serverOptions } from '../../src/server-options.js';
 import { testConfig, TEST_NOW } from '../support/build-app.js';
-import { EHR_ISS, issuersEnv, BASE_URL } from './support/auth-app.js';
+import { BASE_URL, STATIC_KEY_ISSUERS_ENV } from './support/auth-app.js';
 
 /**
  * With CDS_AUTH=required every route is either a CDS Hooks route (needs the JWT) or on the explicit list of public
@@ -33,22 +33,7 @@ describe('CDS_AUTH=required protects every route that is not explicitly public',
     const config = testConfig({
       CDS_AUTH: 'required',
       PUBLIC_BASE_URL: BASE_URL,
-      CDS_TRUSTED_ISSUERS: issuersEnv([
-        {
-          iss: EHR_ISS,
-          jwks: {
-            keys: [
-              {
-                kty: 'EC',
-                crv: 'P-384',
-                kid: 'k',
-                x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
-                y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
-              },
-            ],
-          },
-        },
-      ]),
+      CDS_TRUSTED_ISSUERS: STATIC_KEY_ISSUERS_ENV,
       PREVIEW_ENABLED: 'true',
     });
     server = Fastify(serverOptions(config));

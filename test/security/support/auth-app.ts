@@ -36,4 +36,25 @@ export function issuersEnv(issuers: unknown[]): string {
   return JSON.stringify({ issuers });
 }
 
+/**
+ * One trusted issuer (EHR_ISS) with an inline JWKS of a fixed public P-384 key, for tests that need a valid
+ * issuer configuration but never sign a token (the private key is not here).
+ */
+export const STATIC_KEY_ISSUERS_ENV = issuersEnv([
+  {
+    iss: EHR_ISS,
+    jwks: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-384',
+          kid: 'k',
+          x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
+          y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
+        },
+      ],
+    },
+  },
+]);
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
