@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PostgresFeedbackStore } from '../../src/store/postgres-store.js';
 import { findPostgres } from './support/backends.js';
+import { cardRecord } from './support/records.js';
 
 const url = await findPostgres();
 if (!url) console.warn('[test/store] PostgreSQL is not reachable: skipping the PostgreSQL timeout tests');
@@ -32,21 +33,7 @@ describe.skipIf(!url)('PostgreSQL store timeouts', () => {
 
     await admin.query('BEGIN');
     await admin.query(`LOCK TABLE "${schema}".card_log IN ACCESS EXCLUSIVE MODE`);
-    const write = store.insertCards([
-      {
-        cardUuid: randomUUID(),
-        suggestionUuids: [],
-        serviceId: 's',
-        catalogueId: 'X',
-        indicator: 'info',
-        contentVersion: '1',
-        hookInstance: randomUUID(),
-        issuer: null,
-        tenant: null,
-        patientHash: 'h',
-        shownAt: new Date(),
-      },
-    ]);
+    const write = store.insertCards([cardRecord(new Date())]);
     const error = (await write.then(
       () => undefined,
       (err: unknown) => err,

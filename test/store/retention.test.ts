@@ -1,11 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PostgresFeedbackStore } from '../../src/store/postgres-store.js';
 import { SqliteFeedbackStore } from '../../src/store/sqlite-store.js';
 import { purgeExpired } from '../../src/store/retention.js';
-import type { CardLogRecord, FeedbackRecord, FeedbackStore } from '../../src/store/types.js';
+import type { FeedbackStore } from '../../src/store/types.js';
 import { findPostgres } from './support/backends.js';
+import { cardRecord, feedbackRecord } from './support/records.js';
 
 const url = await findPostgres();
 if (!url) console.warn('[test/store] PostgreSQL is not reachable: skipping the PostgreSQL retention tests');
@@ -13,33 +14,6 @@ if (!url) console.warn('[test/store] PostgreSQL is not reachable: skipping the P
 const DAY = 86_400_000;
 const now = new Date('2025-06-30T12:00:00.000Z');
 const cutoff = new Date(now.getTime() - 30 * DAY);
-
-const card = (shownAt: Date): CardLogRecord => ({
-  cardUuid: randomUUID(),
-  suggestionUuids: [],
-  serviceId: 's',
-  catalogueId: 'X',
-  indicator: 'info',
-  contentVersion: '1',
-  hookInstance: randomUUID(),
-  issuer: null,
-  tenant: null,
-  patientHash: 'h',
-  shownAt,
-});
-const feedback = (receivedAt: Date): FeedbackRecord => ({
-  cardUuid: randomUUID(),
-  outcome: 'accepted',
-  serviceId: 's',
-  acceptedSuggestionIds: [],
-  overrideReasonCode: null,
-  overrideReasonSystem: null,
-  userComment: null,
-  outcomeAt: receivedAt,
-  receivedAt,
-  issuer: null,
-  tenant: null,
-});
 
 const backends: { name: string; open: () => Promise<[FeedbackStore, () => Promise<void>]> }[] = [
   {
@@ -82,8 +56,8 @@ describe.each(backends)('retention purge on $name', ({ open }) => {
     await store.migrate();
     const older = Array.from({ length: 23 }, (_, i) => new Date(cutoff.getTime() - 1 - i * 60_000));
     const kept = [cutoff, new Date(cutoff.getTime() + 1), now];
-    await store.insertCards([...older, ...kept].map(card));
-    await store.insertFeedback([...older.slice(0, 11), ...kept].map(feedback));
+    await store.insertCards([...older, ...kept].map(cardRecord));
+    await store.insertFeedback([...older.slice(0, 11), ...kept].map(feedbackRecord));
 
     // A batch of 5 rows: the purge must loop until nothing older is left, letting the event loop turn between
     // batches (SQLite statements are synchronous: one huge DELETE would stall every hook call meanwhile).
