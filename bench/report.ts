@@ -17,6 +17,17 @@ function errors(result: LoadResult): string {
   return statuses.length ? `${result.errors} (${statuses.join(', ')})` : String(result.errors);
 }
 
+/**
+ * Opens a section: a blank line, the heading, an optional note, then the table's header row and a separator with
+ * one cell per column. `columns` is the header row's cells joined by " | ".
+ */
+function section(out: string[], heading: string, columns: string, note?: string): void {
+  out.push('', `## ${heading}`, '');
+  if (note !== undefined) out.push(note, '');
+  out.push(`| ${columns} |`);
+  out.push('|' + ' --- |'.repeat(columns.split(' | ').length));
+}
+
 export function formatReport(run: BenchRun): string {
   const out: string[] = [];
   out.push(`# Benchmark results (${run.mode})`);
@@ -26,19 +37,14 @@ export function formatReport(run: BenchRun): string {
       `load average at start ${run.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} · ` +
       `rule content ${run.contentVersion} · wall time ${f(run.wallSeconds, 0)} s`,
   );
-  out.push('');
-  out.push('## Throughput and latency (full prefetch, loopback, autocannon)');
-  out.push('');
-  out.push(
+  section(
+    out,
+    'Throughput and latency (full prefetch, loopback, autocannon)',
+    'size | resources | request KiB | response KiB | cards | hook | c | req/s | p50 ms | p90 ms | p99 ms | ' +
+      'base req/s | base p50 ms | base p99 ms | p50 × base | req/s % base | RSS before MB | RSS after MB | errors',
     'Baseline = the same Fastify version answering the same request with the captured response as a static ' +
       'string. Ratios: p50 × baseline (lower is better), req/s % of baseline (higher is better).',
   );
-  out.push('');
-  out.push(
-    '| size | resources | request KiB | response KiB | cards | hook | c | req/s | p50 ms | p90 ms | p99 ms | ' +
-      'base req/s | base p50 ms | base p99 ms | p50 × base | req/s % base | RSS before MB | RSS after MB | errors |',
-  );
-  out.push('|' + ' --- |'.repeat(19));
   for (const s of run.scenarios) {
     out.push(
       `| ${s.size} | ${s.resources} | ${f(s.requestBytes / 1024, 0)} | ${f(s.responseBytes / 1024, 1)} | ${s.cards} | ` +
@@ -49,19 +55,14 @@ export function formatReport(run: BenchRun): string {
         `${f(s.rssBeforeBytes / MB)} | ${f(s.rssAfterBytes / MB)} | ${errors(s.service)} |`,
     );
   }
-  out.push('');
-  out.push('## Start-up (spawn → GET /readyz 200)');
-  out.push('');
-  out.push(`| runs | ms |`);
-  out.push(`| --- | --- |`);
+  section(out, 'Start-up (spawn → GET /readyz 200)', 'runs | ms');
   out.push(`| ${run.startupMs.length} | ${run.startupMs.map((ms) => f(ms, 0)).join(', ')} |`);
-  out.push('');
-  out.push('## Fallback (no prefetch; FHIR stand-in with 20 ms latency per query; c=1)');
-  out.push('');
-  out.push(
-    '| size | queries | slowest query | slowest query p50 ms | all queries in parallel p50 ms | max in flight | p50 ms | p90 ms | p99 ms | p50 − slowest ms | errors |',
+  section(
+    out,
+    'Fallback (no prefetch; FHIR stand-in with 20 ms latency per query; c=1)',
+    'size | queries | slowest query | slowest query p50 ms | all queries in parallel p50 ms | max in flight | ' +
+      'p50 ms | p90 ms | p99 ms | p50 − slowest ms | errors',
   );
-  out.push('|' + ' --- |'.repeat(11));
   const fb = run.fallback;
   if (fb) {
     out.push(
@@ -71,13 +72,12 @@ export function formatReport(run: BenchRun): string {
         `${f(fb.service.p50 - fb.slowestQueryP50, 1)} | ${errors(fb.service)} |`,
     );
   }
-  out.push('');
-  out.push('## Soak (typical patient, order-select, fixed rate)');
-  out.push('');
-  out.push(
-    '| rate req/s | achieved req/s | seconds | requests | errors | p50 ms | p99 ms | max ms | RSS start MB | RSS end MB | RSS MB/min | heap floor start MB | heap floor end MB |',
+  section(
+    out,
+    'Soak (typical patient, order-select, fixed rate)',
+    'rate req/s | achieved req/s | seconds | requests | errors | p50 ms | p99 ms | max ms | RSS start MB | ' +
+      'RSS end MB | RSS MB/min | heap floor start MB | heap floor end MB',
   );
-  out.push('|' + ' --- |'.repeat(13));
   const soak = run.soak;
   if (soak) {
     const first = soak.samples[0];
@@ -102,24 +102,19 @@ export function formatReport(run: BenchRun): string {
           .join(' · '),
     );
   }
-  out.push('');
-  out.push('## Event loop (huge patient)');
-  out.push('');
-  out.push(
-    '| service loop max lag ms (c=1) | service loop max lag ms (c=10) | HTTP max ms | in-process evaluate p50 ms | in-process evaluate max ms | in-process loop max lag ms |',
+  section(
+    out,
+    'Event loop (huge patient)',
+    'service loop max lag ms (c=1) | service loop max lag ms (c=10) | HTTP max ms | in-process evaluate p50 ms | ' +
+      'in-process evaluate max ms | in-process loop max lag ms',
   );
-  out.push('|' + ' --- |'.repeat(6));
   const st = run.stall;
   if (st) {
     out.push(
       `| ${f(st.serviceMaxLagMs, 0)} | ${f(st.serviceMaxLagC10Ms, 0)} | ${f(st.httpMaxMs, 1)} | ${f(st.evaluateP50Ms, 2)} | ${f(st.evaluateMaxMs, 2)} | ${f(st.inProcessMaxLagMs, 0)} |`,
     );
   }
-  out.push('');
-  out.push('## Targets');
-  out.push('');
-  out.push('| target | measured | result |');
-  out.push('| --- | --- | --- |');
+  section(out, 'Targets', 'target | measured | result');
   for (const c of checkTargets(run)) {
     out.push(
       `| ${c.target} | ${c.measured} | ${c.met === undefined ? 'not measured' : c.met ? 'met' : '**not met**'} |`,
