@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { CardAnalytics } from '../../../src/analytics/summarize.js';
 import type { CdsEngine } from '../../../src/clinical/engine.js';
 import type { Card } from '../../../src/cds-hooks/types.js';
 
@@ -104,17 +105,6 @@ export async function fetchAnalytics(app: FastifyInstance, query = 'from=2025-01
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });
   if (res.statusCode !== 200) throw new Error(`analytics answered ${res.statusCode}: ${res.body}`);
-  return res.json() as {
-    groups: {
-      catalogueId: string | null;
-      indicator: string;
-      shown: number;
-      accepted: number;
-      overridden: number;
-      acceptanceRate: number | null;
-      overrideReasons: { code: string | null; system: string | null; count: number }[];
-      medianSecondsToFeedback: number | null;
-    }[];
-    unattributedFeedback: number;
-  };
+  // The route answers with summarizeCards' result, serialised.
+  return res.json() as CardAnalytics;
 }
