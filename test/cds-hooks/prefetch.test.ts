@@ -26,6 +26,15 @@ const condition = (id: string): FhirResource => ({
   subject: { reference: 'Patient/p1' },
 });
 
+/** What the suite's FHIR server holds; tests that change it put this back. */
+const suiteResources = (): FhirResource[] => [
+  PATIENT,
+  observation('o1'),
+  observation('o2'),
+  observation('o-other', '12345-6'),
+  condition('c1'),
+];
+
 /** Full prefetch for p1 except the given keys, which the service must then fetch. */
 function prefetchWithout(...keys: string[]) {
   const prefetch = fullPrefetch('p1');
@@ -53,13 +62,7 @@ describe('prefetch resolution against a real FHIR server', () => {
 
   beforeAll(async () => {
     fhir = await startFhirStandIn({
-      resources: [
-        PATIENT,
-        observation('o1'),
-        observation('o2'),
-        observation('o-other', '12345-6'),
-        condition('c1'),
-      ],
+      resources: suiteResources(),
     });
     app = await buildTestApp({
       env: { FHIR_FETCH_DEADLINE_MS: '400', FHIR_MAX_PAGES: '3' },
@@ -185,13 +188,7 @@ describe('prefetch resolution against a real FHIR server', () => {
       expect(err.message).toMatch(/conditions \(too-many-pages\)/);
     } finally {
       fhir.setPageSize(50);
-      fhir.setResources([
-        PATIENT,
-        observation('o1'),
-        observation('o2'),
-        observation('o-other', '12345-6'),
-        condition('c1'),
-      ]);
+      fhir.setResources(suiteResources());
     }
   });
 
@@ -306,13 +303,7 @@ describe('prefetch resolution against a real FHIR server', () => {
       expect(expectErrorBody(res, 412).message).toContain('conditions (too-large)');
     } finally {
       await small.close();
-      fhir.setResources([
-        PATIENT,
-        observation('o1'),
-        observation('o2'),
-        observation('o-other', '12345-6'),
-        condition('c1'),
-      ]);
+      fhir.setResources(suiteResources());
     }
   });
 });
