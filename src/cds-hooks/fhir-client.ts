@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http/undici.js';
 import type { FhirResource } from './types.js';
 
 /**
@@ -33,8 +34,8 @@ export class FhirFetchError extends Error {
 export interface FhirClientOptions {
   maxPages: number;
   maxResponseBytes: number;
-  /** Connection policy (e.g. an undici Agent whose DNS lookup refuses private addresses). */
-  dispatcher?: Dispatcher;
+  /** Connection policy (e.g. an undici Agent whose DNS lookup refuses private addresses), made on first use. */
+  getDispatcher?: () => Promise<Dispatcher>;
   /** Checks every URL before it is requested (SSRF guard); throws to refuse. */
   checkUrl?: (url: URL) => void | Promise<void>;
 }
@@ -84,8 +85,7 @@ export class FhirClient {
         if (isResource(resource) && resource.resourceType !== 'OperationOutcome') resources.push(resource);
       }
       const next = asArray(body.link).find((l) => (l as { relation?: string })?.relation === 'next') as
-        | { url?: unknown }
-        | undefined;
+        { url?: unknown } | undefined;
       url = typeof next?.url === 'string' ? this.pagingUrl(next.url, ctx.base) : undefined;
     }
     return resources;
@@ -99,11 +99,14 @@ export class FhirClient {
       throw new FhirFetchError('invalid-response', 'invalid next link');
     }
     // A paging link to another origin would receive the access token: refuse it.
-    if (url.origin !== base.origin) throw new FhirFetchError('forbidden-url', 'next link points to another host');
+    if (url.origin !== base.origin)
+      throw new FhirFetchError('forbidden-url', 'next link points to another host');
     return url;
   }
 
   private async getJson(start: URL, ctx: FhirCallContext): Promise<FhirResource> {
+    const { request } = await loadUndici();
+    const dispatcher = await this.options.getDispatcher?.();
     let url = start;
     for (let hop = 0; ; hop++) {
       await this.options.checkUrl?.(url);
@@ -116,7 +119,7 @@ export class FhirClient {
           method: 'GET',
           headers,
           signal: ctx.signal,
-          ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+          ...(dispatcher ? { dispatcher } : {}),
         });
       } catch (err) {
         throw toFetchError(err, ctx.signal);
@@ -146,7 +149,8 @@ export class FhirClient {
       } catch {
         throw new FhirFetchError('invalid-response', 'FHIR server answered with invalid JSON');
       }
-      if (!isResource(parsed)) throw new FhirFetchError('invalid-response', 'FHIR server answered a non-resource');
+      if (!isResource(parsed))
+        throw new FhirFetchError('invalid-response', 'FHIR server answered a non-resource');
       return parsed;
     }
   }

@@ -17,7 +17,9 @@ export interface FhirServerPolicy {
   /** Checks each outbound URL just before it is requested (redirects, paging links). */
   checkUrl?(url: URL): void | Promise<void>;
   /** Connection policy for outbound FHIR calls (e.g. DNS answers checked against private ranges). */
-  dispatcher?: Dispatcher;
+  getDispatcher?(): Promise<Dispatcher>;
+  /** Releases the connections (on app close). */
+  close?(): Promise<void>;
 }
 
 /** Per-request facts for the one structured log line written when the response is sent. */

@@ -31,7 +31,7 @@ export default fp(
       }),
     );
     app.addHook('onClose', async () => {
-      await app.fhirServerPolicy.dispatcher?.close();
+      await app.fhirServerPolicy.close?.();
     });
 
     if (auth.trustSandbox) {

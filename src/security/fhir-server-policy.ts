@@ -1,4 +1,5 @@
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http/undici.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { FhirFetchError } from '../cds-hooks/fhir-client.js';
 import { HttpProblem } from '../errors.js';
@@ -74,6 +75,9 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
     options.log.warn({ fhirServerRefused: reason, fhirHost: url.host }, 'fhirServer refused by policy');
   };
 
+  // The connection pool with the guarded DNS lookup, made on the first outbound request.
+  let agent: Promise<Dispatcher> | undefined;
+
   return {
     check(fhirServer: URL, caller: CallerIdentity | undefined) {
       let reason = urlRefusal(fhirServer);
@@ -96,18 +100,28 @@ export function createFhirServerPolicy(options: FhirServerPolicyOptions): FhirSe
         throw new FhirFetchError('forbidden-url', 'URL refused by the outbound policy');
       }
     },
-    dispatcher: new Agent({
-      connect: {
-        // A `localhost` name may be admitted as loopback (plain http with FHIR_ALLOW_HTTP_LOOPBACK), so it must
-        // also resolve to loopback: a resolver answering `x.localhost` with a public address gets nothing.
-        lookup: guardedLookup(connectAllowed(isAllowedClass), (hostname, cls) =>
-          options.log.warn(
-            { fhirServerRefused: `dns-${cls}`, fhirHost: hostname },
-            'fhirServer refused by policy',
-          ),
-        ),
-      },
-    }),
+    getDispatcher() {
+      agent ??= loadUndici().then(
+        ({ Agent }) =>
+          new Agent({
+            connect: {
+              // A `localhost` name may be admitted as loopback (plain http with FHIR_ALLOW_HTTP_LOOPBACK), so
+              // it must also resolve to loopback: a resolver answering `x.localhost` with a public address gets
+              // nothing.
+              lookup: guardedLookup(connectAllowed(isAllowedClass), (hostname, cls) =>
+                options.log.warn(
+                  { fhirServerRefused: `dns-${cls}`, fhirHost: hostname },
+                  'fhirServer refused by policy',
+                ),
+              ),
+            },
+          }),
+      );
+      return agent;
+    },
+    async close() {
+      if (agent) await (await agent).close();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { loadUndici } from '../http/undici.js';
 import type { JSONWebKeySet } from 'jose';
 
 /**
@@ -19,6 +19,7 @@ export async function fetchJwks(url: string, options: JwksFetchOptions): Promise
   const signal = AbortSignal.timeout(options.timeoutMs);
   let text: string;
   try {
+    const { request } = await loadUndici();
     const response = await request(url, {
       method: 'GET',
       headers: { accept: 'application/jwk-set+json, application/json' },

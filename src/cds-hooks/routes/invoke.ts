@@ -21,7 +21,7 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
   const client = new FhirClient({
     maxPages: app.config.fhir.maxPages,
     maxResponseBytes: app.config.fhir.maxResponseBytes,
-    ...(policy.dispatcher ? { dispatcher: policy.dispatcher } : {}),
+    ...(policy.getDispatcher ? { getDispatcher: () => policy.getDispatcher!() } : {}),
     ...(policy.checkUrl ? { checkUrl: (url: URL) => policy.checkUrl!(url) } : {}),
   });
   // Outside production every response is checked against the CDS Hooks 2.0 schema before it is sent.
@@ -102,7 +102,10 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
       if (selfCheck) {
         const check = cdsResponseSchema.safeParse(response);
         if (!check.success) {
-          request.log.error({ issues: describeZodError(check.error).message }, 'response fails CDS Hooks schema');
+          request.log.error(
+            { issues: describeZodError(check.error).message },
+            'response fails CDS Hooks schema',
+          );
           throw new Error('response failed the CDS Hooks 2.0 schema');
         }
       }
