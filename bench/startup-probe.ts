@@ -20,7 +20,9 @@ for (let i = 0; i < runs; i++) {
     logFile: `/tmp/startup-probe-${process.pid}.log`,
   });
   times.push(server.startupMs);
-  process.stdout.write(`${server.startupMs.toFixed(0)} ms, RSS ${(server.rssBytes() / 1048576).toFixed(1)} MB\n`);
+  process.stdout.write(
+    `${server.startupMs.toFixed(0)} ms, RSS ${(server.rssBytes() / 1048576).toFixed(1)} MB\n`,
+  );
   await server.stop();
 }
 times.sort((a, b) => a - b);

@@ -39,7 +39,10 @@ describe('configuration from the environment', () => {
       timeout: 20_000,
     });
     expect(run.status).toBe(1);
-    const lines = run.stderr.trim().split('\n').filter((l) => !/ExperimentalWarning|--trace-warnings/.test(l));
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/ExperimentalWarning|--trace-warnings/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Invalid environment variable PORT/);
   });

@@ -17,8 +17,9 @@ export function toSingleLine(value: string): string {
 
 // Anything the replacements above would change: a control or bidi character, whitespace other than a space, two
 // spaces in a row, or a space at either end.
-// eslint-disable-next-line no-control-regex
-const NOT_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[^\S ]| {2}|^ | $/;
+const NOT_SINGLE_LINE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[^\S ]| {2}|^ | $/;
 
 /** Cut to at most `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(value: string, max: number): string {

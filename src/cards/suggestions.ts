@@ -34,19 +34,29 @@ export interface SuggestionResult {
   withheld: string[];
 }
 
-function safetyVerdict(definition: CompiledCard['suggestions'][number], facts: Facts): { withhold?: string; caveat?: string } {
-  const creates = new Set(definition.actions.flatMap((a) => (a.kind === 'create' && a.order ? [a.order.key] : [])));
+function safetyVerdict(
+  definition: CompiledCard['suggestions'][number],
+  facts: Facts,
+): { withhold?: string; caveat?: string } {
+  const creates = new Set(
+    definition.actions.flatMap((a) => (a.kind === 'create' && a.order ? [a.order.key] : [])),
+  );
   const denosumab = [...creates].some((k) => DENOSUMAB_ORDERS.has(k));
   const zoledronate = [...creates].some((k) => ZOLEDRONATE_ORDERS.has(k));
-  const text = (name: string) => (typeof facts[name] === 'string' && facts[name] !== '' ? (facts[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof facts[name] === 'string' && facts[name] !== '' ? (facts[name] as string) : undefined;
   const calcium = text('safetyCalciumLow');
   const renal = text('safetyZoledronateRenal');
   const ckd = text('safetyDenosumabCkd');
   if ((denosumab || zoledronate) && calcium) {
-    return { withhold: `Denosumab and zoledronic acid are not suggested until hypocalcaemia is corrected: ${calcium}.` };
+    return {
+      withhold: `Denosumab and zoledronic acid are not suggested until hypocalcaemia is corrected: ${calcium}.`,
+    };
   }
   if (zoledronate && renal) {
-    return { withhold: `Zoledronic acid is not suggested (contraindicated with creatinine clearance < 35 mL/min): ${renal}.` };
+    return {
+      withhold: `Zoledronic acid is not suggested (contraindicated with creatinine clearance < 35 mL/min): ${renal}.`,
+    };
   }
   if (denosumab && ckd) return { caveat: `${ckd}: evaluate for CKD-MBD before denosumab` };
   return {};
@@ -77,7 +87,8 @@ export function buildSuggestionsWithSafety(card: CompiledCard, context: Suggesti
       return buildAction(action, context);
     });
     if (actions.length === 0) continue;
-    const label = verdict.caveat === undefined ? definition.label : `${definition.label} — caution: ${verdict.caveat}`;
+    const label =
+      verdict.caveat === undefined ? definition.label : `${definition.label} — caution: ${verdict.caveat}`;
     const suggestion: Suggestion = { label, uuid: randomUUID(), actions };
     if (definition.isRecommended && !recommended) {
       suggestion.isRecommended = true;

@@ -23,7 +23,9 @@ const serviceFile = z.object({
     .min(1),
 });
 
-const templatesFile = z.object({ prefetch: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1)) });
+const templatesFile = z.object({
+  prefetch: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1)),
+});
 
 export interface ServiceDefinition {
   id: string;

@@ -1,6 +1,11 @@
 import type { Card, FhirResource, HookName } from '../cds-hooks/types.js';
 import { cardContentVersion, renderCards } from '../cards/render.js';
-import { DEFAULT_THRESHOLDS, type ClinicalConfig, type ClinicalThresholds, type OrderHookStatusCards } from '../config/clinical.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type ClinicalConfig,
+  type ClinicalThresholds,
+  type OrderHookStatusCards,
+} from '../config/clinical.js';
 import { formatDay } from './dates.js';
 import type { Finding } from './findings.js';
 import { oneCardPerProblem } from './one-card-per-problem.js';
@@ -10,7 +15,12 @@ import type { MedicationRecord } from './record/types.js';
 import type { RuleContext } from './rules/common.js';
 import { denosumabCourse, type DenosumabCourse } from './rules/denosumab-course.js';
 import { denosumabStatus } from './rules/denosumab-status.js';
-import { draftsInScope, isOsteoporosisOrder, readDraftOrders, type DraftOrder } from './rules/draft-orders.js';
+import {
+  draftsInScope,
+  isOsteoporosisOrder,
+  readDraftOrders,
+  type DraftOrder,
+} from './rules/draft-orders.js';
 import { fractureEpisodes } from './rules/fracture-episodes.js';
 import { glucocorticoidExposure } from './rules/glucocorticoids.js';
 import { redosingSafetyNotes, suggestionSafetyFacts } from './rules/lab-checks.js';
@@ -69,7 +79,9 @@ export interface ClinicalEvaluator {
 }
 
 /** Build the evaluator once at start-up: value sets are loaded and compiled here, never per request. */
-export function createClinicalEvaluator(options: EngineOptions | Partial<ClinicalConfig> = {}): ClinicalEvaluator {
+export function createClinicalEvaluator(
+  options: EngineOptions | Partial<ClinicalConfig> = {},
+): ClinicalEvaluator {
   const terminology = compileTerminology((options as EngineOptions).valueSetDir);
   const thresholds: ClinicalThresholds = { ...DEFAULT_THRESHOLDS, ...(options.thresholds ?? {}) };
   const statusPolicy: OrderHookStatusCards = options.orderHookStatusCards ?? 'always';
@@ -79,7 +91,13 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
   const recordOptions = { futureToleranceDays: thresholds.futureToleranceDays, classifyMedication };
 
   function findings(input: EngineInput): Finding[] {
-    const record = buildPatientRecord(input.resources, input.patientId, input.now, terminology, recordOptions);
+    const record = buildPatientRecord(
+      input.resources,
+      input.patientId,
+      input.now,
+      terminology,
+      recordOptions,
+    );
     const ctx: RuleContext = { record, today: record.today, thresholds };
     let course = denosumabCourse(record, thresholds);
     const episodes = fractureEpisodes(record);
@@ -104,7 +122,9 @@ export function createClinicalEvaluator(options: EngineOptions | Partial<Clinica
     // R14 contraindications on file travel with every finding: no card may suggest what the response warns against.
     const safety = suggestionSafetyFacts(ctx);
     const withSafety = (list: Finding[]): Finding[] =>
-      Object.keys(safety).length === 0 ? list : list.map((f) => ({ ...f, facts: { ...f.facts, ...safety } }) as Finding);
+      Object.keys(safety).length === 0
+        ? list
+        : list.map((f) => ({ ...f, facts: { ...f.facts, ...safety } }) as Finding);
 
     if (input.hook === 'patient-view') return withSafety(patientFindings());
 

@@ -67,12 +67,46 @@ export interface CommonFacts {
 
 /** Facts per catalogue id: what the card templates may interpolate as {{name}}. Optional facts may be absent. */
 export interface FactsById {
-  'DMAB-OVERDUE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; nonMitigatingTherapy?: string };
-  'DMAB-LAPSE': { lastDoseDate: string; monthsSinceLastDose: number; dueDate: string; daysOverdue: number; escalatedForPriorFracture?: boolean; priorFractureDate?: string; nonMitigatingTherapy?: string };
-  'DMAB-LONG-GAP': { lastDoseDate: string; monthsSinceLastDose: number; escalatedForPriorFracture?: boolean; priorFractureDate?: string };
+  'DMAB-OVERDUE': {
+    lastDoseDate: string;
+    monthsSinceLastDose: number;
+    dueDate: string;
+    daysOverdue: number;
+    nonMitigatingTherapy?: string;
+  };
+  'DMAB-LAPSE': {
+    lastDoseDate: string;
+    monthsSinceLastDose: number;
+    dueDate: string;
+    daysOverdue: number;
+    escalatedForPriorFracture?: boolean;
+    priorFractureDate?: string;
+    nonMitigatingTherapy?: string;
+  };
+  'DMAB-LONG-GAP': {
+    lastDoseDate: string;
+    monthsSinceLastDose: number;
+    escalatedForPriorFracture?: boolean;
+    priorFractureDate?: string;
+  };
   'DMAB-PLANNED-STOP': { lastDoseDate: string; stopDate?: string; followOnDueDate: string };
-  'DMAB-TRANSITION-MONITOR': { lastDoseDate: string; therapy: string; therapyDate: string; ctx3moDate?: string; ctx6moDate?: string; ctxOnFile?: string; timingNote?: string; ctxElevated?: boolean };
-  'DMAB-ORALBP-AFTER-LONG': { lastDoseDate: string; denosumabDoseCount: number; denosumabYears: number; oralBisphosphonate: string; oralBisphosphonateStart: string };
+  'DMAB-TRANSITION-MONITOR': {
+    lastDoseDate: string;
+    therapy: string;
+    therapyDate: string;
+    ctx3moDate?: string;
+    ctx6moDate?: string;
+    ctxOnFile?: string;
+    timingNote?: string;
+    ctxElevated?: boolean;
+  };
+  'DMAB-ORALBP-AFTER-LONG': {
+    lastDoseDate: string;
+    denosumabDoseCount: number;
+    denosumabYears: number;
+    oralBisphosphonate: string;
+    oralBisphosphonateStart: string;
+  };
   'DMAB-DATA': {
     reason: 'no-dose-date' | 'order-only' | 'regimen-unknown' | 'future-date';
     documentedDate?: string;
@@ -82,20 +116,60 @@ export interface FactsById {
     /** regimen-unknown: when the next dose would be due if it is the 6-monthly osteoporosis regimen (R1d). */
     dueIfOsteoporosis?: string;
   };
-  'VFX-RECENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
-  'VFX-IMMINENT': { fractureDate: string; monthsSinceFracture: number; fractureDescription: string; dateSource?: 'onset' | 'recorded' };
-  'RVFX-SUSPECTED': { lastDoseDate: string; monthsSinceLastDose: number; fractureCount: number; firstFractureDate: string; fractureSummary: string; multiple: boolean; romosozumabOnly?: boolean };
-  'ORDER-AUGMENT-RVFX': { orderName: string; lastDoseDate: string; fractureCount: number; fractureSummary: string };
+  'VFX-RECENT': {
+    fractureDate: string;
+    monthsSinceFracture: number;
+    fractureDescription: string;
+    dateSource?: 'onset' | 'recorded';
+  };
+  'VFX-IMMINENT': {
+    fractureDate: string;
+    monthsSinceFracture: number;
+    fractureDescription: string;
+    dateSource?: 'onset' | 'recorded';
+  };
+  'RVFX-SUSPECTED': {
+    lastDoseDate: string;
+    monthsSinceLastDose: number;
+    fractureCount: number;
+    firstFractureDate: string;
+    fractureSummary: string;
+    multiple: boolean;
+    romosozumabOnly?: boolean;
+  };
+  'ORDER-AUGMENT-RVFX': {
+    orderName: string;
+    lastDoseDate: string;
+    fractureCount: number;
+    fractureSummary: string;
+  };
   'ORDER-ROMO-CV': { orderName: string; eventType: string; eventDate: string; monthsSinceEvent: number };
-  'ORDER-ROMO-CV-OLD': { orderName: string; eventType: string; eventDate?: string; monthsSinceEvent?: number };
+  'ORDER-ROMO-CV-OLD': {
+    orderName: string;
+    eventType: string;
+    eventDate?: string;
+    monthsSinceEvent?: number;
+  };
   'ORDER-ROMO-12': { orderName: string; priorDoseCount: number; firstDoseDate?: string };
-  'ORDER-PTH-AFTER-DMAB': { orderName: string; lastDoseDate: string; monthsSinceLastDose: number; withRebound: boolean };
+  'ORDER-PTH-AFTER-DMAB': {
+    orderName: string;
+    lastDoseDate: string;
+    monthsSinceLastDose: number;
+    withRebound: boolean;
+  };
   'ORDER-PTH-24MO': { orderName: string; cumulativeMonths: number; firstDoseDate: string };
-  'ORDER-ZOL-RENAL': { orderName: string; measure: 'CrCl' | 'eGFR' | 'calcium'; value: number; unit: string; resultDate: string; crclNote?: string };
+  'ORDER-ZOL-RENAL': {
+    orderName: string;
+    measure: 'CrCl' | 'eGFR' | 'calcium';
+    value: number;
+    unit: string;
+    resultDate: string;
+    crclNote?: string;
+  };
   'ORDER-DMAB-CA': { orderName: string; calcium: number; unit: string; resultDate: string; lowLimit: string };
   'ORDER-DMAB-CKD': { orderName: string; egfr: number; resultDate: string };
   'ORDER-LABS': { orderName: string; missingLabs: string; windowMonths: number };
-  'GIOP': { glucocorticoid: string; prednisoneEquivalentMgPerDay: number; since: string; days: number };
+  GIOP: { glucocorticoid: string; prednisoneEquivalentMgPerDay: number; since: string; days: number };
   'IMMUNOSUPP-DMAB': { orderName: string; immunosuppressants?: string; transplant?: string };
   'ONC-DMAB-STOP': { lastDoseDate: string; monthsSinceLastDose: number };
 }

@@ -25,7 +25,9 @@ export function oneCardPerProblem(input: {
     const notes = [...(rebound.notes ?? []), ...(status.notes ?? [])];
     merged = {
       ...rebound,
-      indicator: romosozumabOnly ? rebound.indicator : maxIndicator(rebound.indicator, status.matchedByTextOnly ? rebound.indicator : status.indicator),
+      indicator: romosozumabOnly
+        ? rebound.indicator
+        : maxIndicator(rebound.indicator, status.matchedByTextOnly ? rebound.indicator : status.indicator),
       ...(notes.length > 0 ? { notes } : {}),
     } as Finding;
   } else if (status) {

@@ -90,20 +90,27 @@ function parseThresholds(raw: string | undefined): ClinicalThresholds {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new ConfigError('Invalid environment variable CDS_THRESHOLDS: not valid JSON (expected an object of threshold overrides)');
+    throw new ConfigError(
+      'Invalid environment variable CDS_THRESHOLDS: not valid JSON (expected an object of threshold overrides)',
+    );
   }
   const result = thresholdsSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(object)');
+    const key =
+      issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(object)');
     throw new ConfigError(`Invalid environment variable CDS_THRESHOLDS (key ${key}): ${issue.message}`);
   }
   const t = result.data;
   if (t.longDelayDays <= t.overdueGraceDays) {
-    throw new ConfigError('Invalid environment variable CDS_THRESHOLDS (key longDelayDays): must be greater than overdueGraceDays');
+    throw new ConfigError(
+      'Invalid environment variable CDS_THRESHOLDS (key longDelayDays): must be greater than overdueGraceDays',
+    );
   }
   if (t.imminentFractureMonths <= t.recentFractureMonths) {
-    throw new ConfigError('Invalid environment variable CDS_THRESHOLDS (key imminentFractureMonths): must be greater than recentFractureMonths');
+    throw new ConfigError(
+      'Invalid environment variable CDS_THRESHOLDS (key imminentFractureMonths): must be greater than recentFractureMonths',
+    );
   }
   return t;
 }
@@ -111,5 +118,8 @@ function parseThresholds(raw: string | undefined): ClinicalThresholds {
 /** Clinical configuration (knowledge.md section 4 defaults). */
 export function parseClinicalConfig(env: Env): ClinicalConfig {
   const raw = parseSection(envSchema, env);
-  return { thresholds: parseThresholds(raw.CDS_THRESHOLDS), orderHookStatusCards: raw.ORDER_HOOK_STATUS_CARDS };
+  return {
+    thresholds: parseThresholds(raw.CDS_THRESHOLDS),
+    orderHookStatusCards: raw.ORDER_HOOK_STATUS_CARDS,
+  };
 }

@@ -5,7 +5,10 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   PORT: envInt(3000, 0, 65535),
   HOST: z.string().min(1).optional().default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .default('info'),
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/ })
     .optional()

@@ -64,7 +64,8 @@ export function parseOpsConfig(env: Env, core: CoreConfig) {
     },
     // Swagger UI is a convenience for development: off by default in production (its static files and plugin
     // cost start-up time and memory); /openapi.json is always served.
-    openapiUi: env.OPENAPI_UI === undefined || env.OPENAPI_UI === '' ? core.nodeEnv !== 'production' : raw.OPENAPI_UI,
+    openapiUi:
+      env.OPENAPI_UI === undefined || env.OPENAPI_UI === '' ? core.nodeEnv !== 'production' : raw.OPENAPI_UI,
   };
 }
 

@@ -20,7 +20,10 @@ export default fp(
       preflight: true,
     });
     app.addHook('onSend', async (request, reply) => {
-      if (request.method === 'OPTIONS' && request.headers['access-control-request-private-network'] === 'true') {
+      if (
+        request.method === 'OPTIONS' &&
+        request.headers['access-control-request-private-network'] === 'true'
+      ) {
         reply.header('Access-Control-Allow-Private-Network', 'true');
       }
     });

@@ -43,7 +43,8 @@ export default fp(
 
     app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
       // A body-parsing error on an unknown route or method: the route problem is the one to report.
-      if (request.routeOptions.url === undefined && !(error instanceof HttpProblem)) return notFound(request, reply);
+      if (request.routeOptions.url === undefined && !(error instanceof HttpProblem))
+        return notFound(request, reply);
       if (error instanceof HttpProblem) {
         if (error.options.headers) reply.headers(error.options.headers);
         return reply.code(error.statusCode).send(
@@ -56,7 +57,8 @@ export default fp(
       }
       const status = clientStatus(error);
       if (status !== undefined) {
-        if (status === 503 || status === 429) reply.header('Retry-After', reply.getHeader('retry-after') ?? '5');
+        if (status === 503 || status === 429)
+          reply.header('Retry-After', reply.getHeader('retry-after') ?? '5');
         return reply.code(status).send(errorBody(status, clientMessage(error, status)));
       }
       request.log.error({ err: error }, 'unhandled error');

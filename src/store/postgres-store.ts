@@ -127,7 +127,9 @@ export class PostgresFeedbackStore implements FeedbackStore {
       });
       return `(${placeholders.join(', ')})`;
     });
-    await (await this.poolReady).query(
+    await (
+      await this.poolReady
+    ).query(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ${conflictKey} DO NOTHING`,
       values,
     );
@@ -182,7 +184,9 @@ export class PostgresFeedbackStore implements FeedbackStore {
       let total = 0;
       for (;;) {
         // Each batch is one short statement (its own transaction), well within the statement timeout.
-        const result = await (await this.poolReady).query(
+        const result = await (
+          await this.poolReady
+        ).query(
           `DELETE FROM ${this.table(table)} WHERE ctid = ANY(ARRAY(
              SELECT ctid FROM ${this.table(table)} WHERE ${column} < $1 LIMIT $2))`,
           [cutoff, limit],

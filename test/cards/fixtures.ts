@@ -54,7 +54,13 @@ export const FULL_FACTS: AllFacts = {
     oralBisphosphonate: text('Alendronate 70 mg weekly'),
     oralBisphosphonateStart: '2024-12-01',
   },
-  'DMAB-DATA': { reason: 'order-only', documentedDate: '2025-06-01', orderedOn: '2025-06-01', assertedOn: '2025-06-01', dueIfOsteoporosis: '2025-12-01' },
+  'DMAB-DATA': {
+    reason: 'order-only',
+    documentedDate: '2025-06-01',
+    orderedOn: '2025-06-01',
+    assertedOn: '2025-06-01',
+    dueIfOsteoporosis: '2025-12-01',
+  },
   'VFX-RECENT': {
     fractureDate: '2024-10-15',
     monthsSinceFracture: 8,

@@ -47,10 +47,23 @@ describe('CORS for browser clients (the CDS Hooks sandbox)', () => {
 
   it.each([
     ['400', { ...patientViewRequest(), hook: 'x' }, 400],
-    ['412', (() => { const b = patientViewRequest(); delete (b as Record<string, unknown>).prefetch; return b; })(), 412],
+    [
+      '412',
+      (() => {
+        const b = patientViewRequest();
+        delete (b as Record<string, unknown>).prefetch;
+        return b;
+      })(),
+      412,
+    ],
     ['200', patientViewRequest(), 200],
   ])('sends CORS headers on %s responses', async (_n, payload, status) => {
-    const res = await app.inject({ method: 'POST', url: SERVICE.patientView, headers: { origin: ORIGIN }, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: SERVICE.patientView,
+      headers: { origin: ORIGIN },
+      payload,
+    });
     expect(res.statusCode).toBe(status);
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
@@ -58,10 +71,18 @@ describe('CORS for browser clients (the CDS Hooks sandbox)', () => {
   it('echoes only allowed origins when CORS_ORIGINS is set', async () => {
     const strict = await buildTestApp({ env: { CORS_ORIGINS: 'https://ehr.example.org' } });
     try {
-      const ok = await strict.inject({ method: 'GET', url: '/cds-services', headers: { origin: 'https://ehr.example.org' } });
+      const ok = await strict.inject({
+        method: 'GET',
+        url: '/cds-services',
+        headers: { origin: 'https://ehr.example.org' },
+      });
       expect(ok.headers['access-control-allow-origin']).toBe('https://ehr.example.org');
       expect(String(ok.headers.vary)).toMatch(/Origin/);
-      const other = await strict.inject({ method: 'GET', url: '/cds-services', headers: { origin: 'https://evil.example' } });
+      const other = await strict.inject({
+        method: 'GET',
+        url: '/cds-services',
+        headers: { origin: 'https://evil.example' },
+      });
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     } finally {
       await strict.close();

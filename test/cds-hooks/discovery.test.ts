@@ -12,7 +12,11 @@ describe('GET /cds-services (discovery)', () => {
   afterAll(() => app.close());
 
   it('lists the three services with every documented field and a valid 2.0 shape', async () => {
-    const res = await app.inject({ method: 'GET', url: '/cds-services', headers: { accept: 'application/json' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/cds-services',
+      headers: { accept: 'application/json' },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(discoveryResponseSchema.safeParse(body).success).toBe(true);
@@ -69,7 +73,11 @@ describe('prefetch template rules', () => {
 
   it('accepts the user*Id family and context ids', () => {
     expect(() =>
-      assertValidTemplate('patient-view', 'k', 'PractitionerRole?_id={{userPractitionerRoleId}}&x={{context.encounterId}}'),
+      assertValidTemplate(
+        'patient-view',
+        'k',
+        'PractitionerRole?_id={{userPractitionerRoleId}}&x={{context.encounterId}}',
+      ),
     ).not.toThrow();
   });
 });

@@ -23,25 +23,113 @@ describe('bad input table', () => {
     return b;
   })();
 
-  const table: { name: string; method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; url?: string; contentType?: string; payload?: string; status: number; message?: RegExp }[] = [
-    { name: 'no prefetch member at all (a peer service crashes on this)', ...bodyOf(noPrefetch), status: 412, message: /no fhirServer/ },
+  const table: {
+    name: string;
+    method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    url?: string;
+    contentType?: string;
+    payload?: string;
+    status: number;
+    message?: RegExp;
+  }[] = [
+    {
+      name: 'no prefetch member at all (a peer service crashes on this)',
+      ...bodyOf(noPrefetch),
+      status: 412,
+      message: /no fhirServer/,
+    },
     { name: 'malformed JSON', payload: '{"hook": "patient-view",', status: 400, message: /Malformed JSON/ },
     { name: 'empty body with JSON content type', payload: '', status: 400 },
     { name: 'JSON null body', payload: 'null', status: 400, message: /JSON object/ },
-    { name: 'wrong hook', ...bodyOf({ ...patientViewRequest(), hook: 'medication-prescribe' }), status: 400, message: /hook/ },
-    { name: 'empty context', ...bodyOf({ ...patientViewRequest(), context: {} }), status: 400, message: /patientId/ },
-    { name: 'arrays where objects belong', ...bodyOf({ ...patientViewRequest(), context: [1, 2] }), status: 400 },
-    { name: 'numbers where strings belong', ...bodyOf({ ...patientViewRequest(), hookInstance: 42 }), status: 400, message: /hookInstance/ },
-    { name: 'deeply nested JSON (10k levels)', ...bodyOf(undefined, JSON.stringify({ ...patientViewRequest(), extension: 0 }).replace('"extension":0', `"extension":${deep(10000)}`)), status: 200 },
-    { name: 'deeply nested prefetch value', ...bodyOf(undefined, JSON.stringify({ ...patientViewRequest(), prefetch: { ...fullPrefetch(), conditions: 0 } }).replace('"conditions":0', `"conditions":${deep(5000)}`)), status: 412 },
-    { name: 'huge string over the body limit', ...bodyOf({ ...patientViewRequest(), hookInstance: 'x'.repeat(100_000) }), status: 413 },
-    { name: 'very long hookInstance under the body limit', ...bodyOf({ ...patientViewRequest(), hookInstance: 'x'.repeat(10_000) }), status: 400, message: /hookInstance/ },
-    { name: 'prefetch values that are not FHIR resources', ...bodyOf({ ...patientViewRequest(), prefetch: { ...fullPrefetch(), patient: 'Patient/p1', conditions: [1], observations: 7 } }), status: 412, message: /patient, conditions, observations/ },
-    { name: '__proto__ pollution attempt', payload: '{"__proto__":{"polluted":true},"hook":"patient-view"}', status: 400 },
+    {
+      name: 'wrong hook',
+      ...bodyOf({ ...patientViewRequest(), hook: 'medication-prescribe' }),
+      status: 400,
+      message: /hook/,
+    },
+    {
+      name: 'empty context',
+      ...bodyOf({ ...patientViewRequest(), context: {} }),
+      status: 400,
+      message: /patientId/,
+    },
+    {
+      name: 'arrays where objects belong',
+      ...bodyOf({ ...patientViewRequest(), context: [1, 2] }),
+      status: 400,
+    },
+    {
+      name: 'numbers where strings belong',
+      ...bodyOf({ ...patientViewRequest(), hookInstance: 42 }),
+      status: 400,
+      message: /hookInstance/,
+    },
+    {
+      name: 'deeply nested JSON (10k levels)',
+      ...bodyOf(
+        undefined,
+        JSON.stringify({ ...patientViewRequest(), extension: 0 }).replace(
+          '"extension":0',
+          `"extension":${deep(10000)}`,
+        ),
+      ),
+      status: 200,
+    },
+    {
+      name: 'deeply nested prefetch value',
+      ...bodyOf(
+        undefined,
+        JSON.stringify({ ...patientViewRequest(), prefetch: { ...fullPrefetch(), conditions: 0 } }).replace(
+          '"conditions":0',
+          `"conditions":${deep(5000)}`,
+        ),
+      ),
+      status: 412,
+    },
+    {
+      name: 'huge string over the body limit',
+      ...bodyOf({ ...patientViewRequest(), hookInstance: 'x'.repeat(100_000) }),
+      status: 413,
+    },
+    {
+      name: 'very long hookInstance under the body limit',
+      ...bodyOf({ ...patientViewRequest(), hookInstance: 'x'.repeat(10_000) }),
+      status: 400,
+      message: /hookInstance/,
+    },
+    {
+      name: 'prefetch values that are not FHIR resources',
+      ...bodyOf({
+        ...patientViewRequest(),
+        prefetch: { ...fullPrefetch(), patient: 'Patient/p1', conditions: [1], observations: 7 },
+      }),
+      status: 412,
+      message: /patient, conditions, observations/,
+    },
+    {
+      name: '__proto__ pollution attempt',
+      payload: '{"__proto__":{"polluted":true},"hook":"patient-view"}',
+      status: 400,
+    },
     { name: 'wrong content type', contentType: 'text/plain', payload: 'hello', status: 415 },
-    { name: 'form-encoded body', contentType: 'application/x-www-form-urlencoded', payload: 'a=b', status: 415 },
-    { name: 'unknown service', url: '/cds-services/does-not-exist', ...bodyOf(patientViewRequest()), status: 404 },
-    { name: 'service id with path traversal', url: '/cds-services/..%2F..%2Fetc', ...bodyOf(patientViewRequest()), status: 404 },
+    {
+      name: 'form-encoded body',
+      contentType: 'application/x-www-form-urlencoded',
+      payload: 'a=b',
+      status: 415,
+    },
+    {
+      name: 'unknown service',
+      url: '/cds-services/does-not-exist',
+      ...bodyOf(patientViewRequest()),
+      status: 404,
+    },
+    {
+      name: 'service id with path traversal',
+      url: '/cds-services/..%2F..%2Fetc',
+      ...bodyOf(patientViewRequest()),
+      status: 404,
+    },
     { name: 'unknown route', url: '/nope', method: 'GET', status: 404 },
     { name: 'GET on a POST route', url: SERVICE.patientView, method: 'GET', status: 405 },
     { name: 'PUT on discovery', url: '/cds-services', method: 'PUT', ...bodyOf({}), status: 405 },
@@ -67,7 +155,9 @@ describe('bad input table', () => {
     }
     if (row.status === 405) expect(res.headers.allow).toMatch(/GET|POST/);
     // The service keeps serving after every bad input.
-    expectValidCdsResponse(await app.inject({ method: 'POST', url: SERVICE.patientView, ...json(patientViewRequest()) }));
+    expectValidCdsResponse(
+      await app.inject({ method: 'POST', url: SERVICE.patientView, ...json(patientViewRequest()) }),
+    );
   });
 
   it('Object.prototype is not polluted', () => {
@@ -84,7 +174,11 @@ describe('bad input table', () => {
       },
     });
     try {
-      const res = await broken.inject({ method: 'POST', url: SERVICE.patientView, ...json(patientViewRequest()) });
+      const res = await broken.inject({
+        method: 'POST',
+        url: SERVICE.patientView,
+        ...json(patientViewRequest()),
+      });
       const body = expectErrorBody(res, 500);
       expect(res.body).not.toContain('secret internal detail');
       expect(body.message).toMatch(/Internal error/);

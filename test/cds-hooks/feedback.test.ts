@@ -40,14 +40,26 @@ describe('POST /cds-services/{id}/feedback', () => {
     const first = await app.inject({ method: 'POST', url, payload: { feedback: [accepted] } });
     const again = await app.inject({ method: 'POST', url, payload: { feedback: [accepted] } });
     expect([first.statusCode, again.statusCode]).toEqual([200, 200]);
-    const unknown = await app.inject({ method: 'POST', url, payload: { feedback: [{ ...accepted, card: 'never-issued' }] } });
+    const unknown = await app.inject({
+      method: 'POST',
+      url,
+      payload: { feedback: [{ ...accepted, card: 'never-issued' }] },
+    });
     expect(unknown.statusCode).toBe(200);
   });
 
   it.each([
-    ['accepted without acceptedSuggestions (cds-fb-2)', { ...accepted, acceptedSuggestions: undefined }, /acceptedSuggestions/],
+    [
+      'accepted without acceptedSuggestions (cds-fb-2)',
+      { ...accepted, acceptedSuggestions: undefined },
+      /acceptedSuggestions/,
+    ],
     ['unknown outcome (cds-fb-1)', { ...accepted, outcome: 'ignored' }, /outcome/],
-    ['overrideReason without reason or comment (cds-fb-3)', { ...overridden, overrideReason: {} }, /overrideReason/],
+    [
+      'overrideReason without reason or comment (cds-fb-3)',
+      { ...overridden, overrideReason: {} },
+      /overrideReason/,
+    ],
     ['missing outcomeTimestamp', { ...accepted, outcomeTimestamp: undefined }, /outcomeTimestamp/],
     ['outcomeTimestamp not RFC 3339', { ...accepted, outcomeTimestamp: '15/06/2025' }, /outcomeTimestamp/],
     ['missing card', { ...accepted, card: undefined }, /card/],
@@ -58,6 +70,13 @@ describe('POST /cds-services/{id}/feedback', () => {
 
   it('400 when feedback is not an array, 404 for an unknown service', async () => {
     expectErrorBody(await app.inject({ method: 'POST', url, payload: { feedback: accepted } }), 400);
-    expectErrorBody(await app.inject({ method: 'POST', url: '/cds-services/nope/feedback', payload: { feedback: [accepted] } }), 404);
+    expectErrorBody(
+      await app.inject({
+        method: 'POST',
+        url: '/cds-services/nope/feedback',
+        payload: { feedback: [accepted] },
+      }),
+      404,
+    );
   });
 });

@@ -39,12 +39,19 @@ describe('POST /cds-services/{id}', () => {
     const prefetch = fullPrefetch('p1', {
       conditions: [{ resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } }],
     });
-    const res = await app.inject({ method: 'POST', url: SERVICE.patientView, payload: patientViewRequest({ prefetch }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: SERVICE.patientView,
+      payload: patientViewRequest({ prefetch }),
+    });
     expectValidCdsResponse(res);
     const input = recorder.calls.at(-1)!;
     expect(input.hook).toBe('patient-view');
     expect(input.patientId).toBe('p1');
-    expect(input.resources.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(['Condition/c1', 'Patient/p1']);
+    expect(input.resources.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual([
+      'Condition/c1',
+      'Patient/p1',
+    ]);
     expect(input.now.toISOString()).toBe('2025-06-15T12:00:00.000Z');
   });
 
@@ -86,7 +93,9 @@ describe('POST /cds-services/{id}', () => {
             status: 'draft',
             patient: { reference: 'Patient/p1' },
             dateWritten: '2025-06-15',
-            dosageInstruction: [{ doseQuantity: { value: 1 }, timing: { repeat: { frequency: 1, periodUnits: 'd' } } }],
+            dosageInstruction: [
+              { doseQuantity: { value: 1 }, timing: { repeat: { frequency: 1, periodUnits: 'd' } } },
+            ],
           },
         },
         { resource: { resourceType: 'ProcedureRequest', id: 'pr-1', status: 'draft' } },
@@ -95,14 +104,19 @@ describe('POST /cds-services/{id}', () => {
     };
     const res = await app.inject({ method: 'POST', url: SERVICE.orderSelect, payload: body });
     expectValidCdsResponse(res);
-    expect(recorder.calls.at(-1)!.draftOrders.map((r) => r.resourceType)).toEqual(['MedicationOrder', 'ProcedureRequest']);
+    expect(recorder.calls.at(-1)!.draftOrders.map((r) => r.resourceType)).toEqual([
+      'MedicationOrder',
+      'ProcedureRequest',
+    ]);
   });
 
   it('accepts the sandbox Rx View draft with no medication chosen yet', async () => {
     const body = orderSelectRequest();
     (body.context as Record<string, unknown>).draftOrders = {
       resourceType: 'Bundle',
-      entry: [{ resource: { resourceType: 'MedicationRequest', id: 'request-123', status: 'draft', category: {} } }],
+      entry: [
+        { resource: { resourceType: 'MedicationRequest', id: 'request-123', status: 'draft', category: {} } },
+      ],
     };
     expectValidCdsResponse(await app.inject({ method: 'POST', url: SERVICE.orderSelect, payload: body }));
   });
@@ -117,7 +131,11 @@ describe('POST /cds-services/{id}', () => {
     const prefetch = fullPrefetch('p1');
     prefetch.patient = { response: { status: '200 OK' }, resource: { resourceType: 'Patient', id: 'p1' } };
     expectValidCdsResponse(
-      await app.inject({ method: 'POST', url: SERVICE.patientView, payload: patientViewRequest({ prefetch }) }),
+      await app.inject({
+        method: 'POST',
+        url: SERVICE.patientView,
+        payload: patientViewRequest({ prefetch }),
+      }),
     );
     expect(recorder.calls.at(-1)!.resources.map((r) => r.resourceType)).toEqual(['Patient']);
   });
@@ -134,11 +152,26 @@ describe('POST /cds-services/{id}', () => {
 
   describe('rejects invalid requests with a 400 that names the field', () => {
     const cases: [string, string, unknown, RegExp][] = [
-      ['wrong hook for the service', SERVICE.patientView, { ...patientViewRequest(), hook: 'order-select' }, /hook/],
-      ['missing hookInstance', SERVICE.patientView, { ...patientViewRequest(), hookInstance: undefined }, /hookInstance/],
+      [
+        'wrong hook for the service',
+        SERVICE.patientView,
+        { ...patientViewRequest(), hook: 'order-select' },
+        /hook/,
+      ],
+      [
+        'missing hookInstance',
+        SERVICE.patientView,
+        { ...patientViewRequest(), hookInstance: undefined },
+        /hookInstance/,
+      ],
       ['empty context', SERVICE.patientView, { ...patientViewRequest(), context: {} }, /context\.patientId/],
       ['context is an array', SERVICE.patientView, { ...patientViewRequest(), context: [] }, /context/],
-      ['patientId with a slash', SERVICE.patientView, patientViewRequest({ context: { patientId: '../x' } }), /patientId/],
+      [
+        'patientId with a slash',
+        SERVICE.patientView,
+        patientViewRequest({ context: { patientId: '../x' } }),
+        /patientId/,
+      ],
       [
         'order-select without selections',
         SERVICE.orderSelect,
@@ -163,7 +196,12 @@ describe('POST /cds-services/{id}', () => {
         patientViewRequest({ fhirAuthorization: { access_token: 'x', token_type: 'Bearer' } }),
         /fhirServer/,
       ],
-      ['fhirServer not a URL', SERVICE.patientView, patientViewRequest({ fhirServer: 'file:///etc/passwd' }), /fhirServer/],
+      [
+        'fhirServer not a URL',
+        SERVICE.patientView,
+        patientViewRequest({ fhirServer: 'file:///etc/passwd' }),
+        /fhirServer/,
+      ],
       ['prefetch is an array', SERVICE.patientView, patientViewRequest({ prefetch: [] }), /prefetch/],
       ['body is an array', SERVICE.patientView, [], /JSON object/],
       ['body is a string', SERVICE.patientView, 'hello', /JSON object/],

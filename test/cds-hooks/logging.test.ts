@@ -14,8 +14,13 @@ describe('request logging and redaction', () => {
   const PATIENT_NAME = 'Jane Phi-Doe';
 
   beforeAll(async () => {
-    fhir = await startFhirStandIn({ resources: [{ resourceType: 'Condition', id: 'c1', subject: { reference: `Patient/${PATIENT_ID}` } }] });
-    app = await buildTestApp({ env: { LOG_LEVEL: 'trace' }, logStream: { write: (l) => void lines.push(l) } });
+    fhir = await startFhirStandIn({
+      resources: [{ resourceType: 'Condition', id: 'c1', subject: { reference: `Patient/${PATIENT_ID}` } }],
+    });
+    app = await buildTestApp({
+      env: { LOG_LEVEL: 'trace' },
+      logStream: { write: (l) => void lines.push(l) },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -30,7 +35,13 @@ describe('request logging and redaction', () => {
       prefetch,
       context: { patientId: PATIENT_ID, userId: 'Practitioner/1' },
       fhirServer: fhir.base,
-      fhirAuthorization: { access_token: SECRET_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' },
+      fhirAuthorization: {
+        access_token: SECRET_TOKEN,
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 's',
+        subject: 'c',
+      },
     });
     const res = await app.inject({
       method: 'POST',

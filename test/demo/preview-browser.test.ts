@@ -20,7 +20,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumUnavailable, freshUserDataDir } f
 const unavailable = chromiumUnavailable();
 if (unavailable) console.warn(`preview-browser.test.ts skipped: ${unavailable}`);
 const engine = createEngine(testConfig().clinical);
-const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? projectPath('docs', 'img', 'preview.png') : join(tmpdir(), 'dmab-cds-preview.png');
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? projectPath('docs', 'img', 'preview.png')
+    : join(tmpdir(), 'dmab-cds-preview.png');
 
 describe.skipIf(unavailable !== undefined)('card preview page in Chromium', () => {
   let app: FastifyInstance;

@@ -21,9 +21,23 @@ describe('card catalogue coverage over HTTP', () => {
     record(await pv([F.prolia('2024-11-15')]));
     record(await pv([F.prolia('2024-05-15')]));
     record(await pv([F.prolia('2022-05-15')]));
-    record(await pv([F.prolia('2025-03-01'), F.statement(F.PROLIA, { status: 'stopped', effectiveDateTime: '2025-03-01', dateAsserted: '2025-06-10' })]));
+    record(
+      await pv([
+        F.prolia('2025-03-01'),
+        F.statement(F.PROLIA, {
+          status: 'stopped',
+          effectiveDateTime: '2025-03-01',
+          dateAsserted: '2025-06-10',
+        }),
+      ]),
+    );
     record(await pv([F.prolia('2024-05-15'), F.administration(F.ZOLEDRONATE_5, '2024-11-20')]));
-    record(await pv([F.statement(F.PROLIA, { status: 'stopped', period: { start: '2019-06-01', end: '2024-06-01' } }), F.statement(F.ALENDRONATE_70, { period: { start: '2024-12-01' } })]));
+    record(
+      await pv([
+        F.statement(F.PROLIA, { status: 'stopped', period: { start: '2019-06-01', end: '2024-06-01' } }),
+        F.statement(F.ALENDRONATE_70, { period: { start: '2024-12-01' } }),
+      ]),
+    );
     record(await pv([F.statement(F.PROLIA, { dateAsserted: '2025-06-01' })]));
     record(await pv([F.condition(F.icd('S32.010A'), { onset: '2024-10-15' })]));
     record(await pv([F.condition(F.icd('S32.010A'), { onset: '2023-10-15' })]));
@@ -34,18 +48,51 @@ describe('card catalogue coverage over HTTP', () => {
 
   it('order ids', async () => {
     const os = (r: unknown[], d: unknown[]) =>
-      invoke(app, 'order-select', [...base(), ...(r as ReturnType<typeof base>)], { drafts: d as ReturnType<typeof base> });
+      invoke(app, 'order-select', [...base(), ...(r as ReturnType<typeof base>)], {
+        drafts: d as ReturnType<typeof base>,
+      });
     const rvfx = [F.prolia('2024-06-01'), F.condition(F.icd('S32.010A'), { onset: '2025-04-20' })];
     record(await os(rvfx, [F.serviceRequest({ system: F.CPT, code: '22514' }, 'kp')]));
-    record(await os([F.condition(F.icd('I63.9'), { onset: '2025-01-01' })], [F.draftMedication(F.ROMOSOZUMAB, 'r1')]));
-    record(await os([F.condition(F.icd('I21.4'), { onset: '2022-01-01' })], [F.draftMedication(F.ROMOSOZUMAB, 'r2')]));
-    record(await os([F.administration(F.ROMOSOZUMAB, '2024-05-01')], [F.draftMedication(F.ROMOSOZUMAB, 'r3')]));
+    record(
+      await os(
+        [F.condition(F.icd('I63.9'), { onset: '2025-01-01' })],
+        [F.draftMedication(F.ROMOSOZUMAB, 'r1')],
+      ),
+    );
+    record(
+      await os(
+        [F.condition(F.icd('I21.4'), { onset: '2022-01-01' })],
+        [F.draftMedication(F.ROMOSOZUMAB, 'r2')],
+      ),
+    );
+    record(
+      await os([F.administration(F.ROMOSOZUMAB, '2024-05-01')], [F.draftMedication(F.ROMOSOZUMAB, 'r3')]),
+    );
     record(await os([F.prolia('2025-01-10')], [F.draftMedication(F.TERIPARATIDE, 't1')]));
-    record(await os([F.statement(F.TERIPARATIDE, { period: { start: '2023-01-01' } })], [F.draftMedication(F.TERIPARATIDE, 't2')]));
-    record(await os([F.observation('62238-1', 20, 'mL/min/{1.73_m2}', '2025-06-01')], [F.draftMedication(F.ZOLEDRONATE_5, 'z1')]));
-    record(await os([F.observation('17861-6', 7.9, 'mg/dL', '2025-06-10')], [F.draftMedication(F.PROLIA, 'd1')]));
-    record(await os([F.observation('62238-1', 25, 'mL/min/{1.73_m2}', '2025-06-01')], [F.draftMedication(F.PROLIA, 'd2')]));
-    record(await os([F.condition(F.icd('Z94.0'), { onset: '2018-01-01' })], [F.draftMedication(F.PROLIA, 'd3')]));
+    record(
+      await os(
+        [F.statement(F.TERIPARATIDE, { period: { start: '2023-01-01' } })],
+        [F.draftMedication(F.TERIPARATIDE, 't2')],
+      ),
+    );
+    record(
+      await os(
+        [F.observation('62238-1', 20, 'mL/min/{1.73_m2}', '2025-06-01')],
+        [F.draftMedication(F.ZOLEDRONATE_5, 'z1')],
+      ),
+    );
+    record(
+      await os([F.observation('17861-6', 7.9, 'mg/dL', '2025-06-10')], [F.draftMedication(F.PROLIA, 'd1')]),
+    );
+    record(
+      await os(
+        [F.observation('62238-1', 25, 'mL/min/{1.73_m2}', '2025-06-01')],
+        [F.draftMedication(F.PROLIA, 'd2')],
+      ),
+    );
+    record(
+      await os([F.condition(F.icd('Z94.0'), { onset: '2018-01-01' })], [F.draftMedication(F.PROLIA, 'd3')]),
+    );
   });
 
   it('all 23 ids fired with the catalogue indicator', () => {

@@ -39,7 +39,12 @@ const normalCalcium = () => F.observation('17861-6', 9.4, 'mg/dL', '2025-06-01',
 
 describe('suggestions never contradict a contraindication on file (R14)', () => {
   it('overdue denosumab with low calcium: neither denosumab nor zoledronic acid is suggested; calcium work-up is primary', async () => {
-    const cards = await call(app, 'patient-view', [...base(), prolia('2024-11-15'), lowCalcium(), ...otherLabs(70)]);
+    const cards = await call(app, 'patient-view', [
+      ...base(),
+      prolia('2024-11-15'),
+      lowCalcium(),
+      ...otherLabs(70),
+    ]);
     expect(codesOf(cards)).toEqual(['DMAB-OVERDUE:warning']);
     const card = byCode(cards, 'DMAB-OVERDUE')!;
     expect(createdCodes(card)).toEqual([]);
@@ -49,7 +54,12 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
   });
 
   it('lapsed denosumab with eGFR 28: zoledronic acid is withheld (named in the notes); denosumab carries the CKD-MBD caveat', async () => {
-    const cards = await call(app, 'patient-view', [...base(), prolia('2024-05-15'), normalCalcium(), ...otherLabs(28)]);
+    const cards = await call(app, 'patient-view', [
+      ...base(),
+      prolia('2024-05-15'),
+      normalCalcium(),
+      ...otherLabs(28),
+    ]);
     expect(codesOf(cards)).toEqual(['DMAB-LAPSE:critical']);
     const card = byCode(cards, 'DMAB-LAPSE')!;
     expect(createdCodes(card)).toEqual([DMAB_RXCUI]);
@@ -60,7 +70,12 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
   });
 
   it('eGFR 33 (between 30 and 35): zoledronic acid withheld, denosumab offered without the CKD caveat', async () => {
-    const cards = await call(app, 'patient-view', [...base(), prolia('2024-11-15'), normalCalcium(), ...otherLabs(33)]);
+    const cards = await call(app, 'patient-view', [
+      ...base(),
+      prolia('2024-11-15'),
+      normalCalcium(),
+      ...otherLabs(33),
+    ]);
     const card = byCode(cards, 'DMAB-OVERDUE')!;
     expect(createdCodes(card)).toEqual([DMAB_RXCUI]);
     expect(card.suggestions!.every((s) => !/caution/.test(s.label))).toBe(true);
@@ -91,7 +106,9 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
 
   it('order-select zoledronic acid with eGFR 28: ORDER-ZOL-RENAL suggests deleting and denosumab only with the CKD caveat', async () => {
     const zol = F.draftMedication(F.ZOLEDRONATE_5, 'zol1', { doseMg: 5 });
-    const cards = await call(app, 'order-select', [...base(), normalCalcium(), ...otherLabs(28)], { drafts: [zol] });
+    const cards = await call(app, 'order-select', [...base(), normalCalcium(), ...otherLabs(28)], {
+      drafts: [zol],
+    });
     const card = byCode(cards, 'ORDER-ZOL-RENAL')!;
     expect(card.indicator).toBe('critical');
     expect(createdCodes(card)).toEqual([DMAB_RXCUI]);
@@ -100,15 +117,26 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
 
   it('order-select zoledronic acid with eGFR 28 and low calcium: the denosumab alternative is withheld too', async () => {
     const zol = F.draftMedication(F.ZOLEDRONATE_5, 'zol1', { doseMg: 5 });
-    const cards = await call(app, 'order-select', [...base(), lowCalcium(), ...otherLabs(28)], { drafts: [zol] });
+    const cards = await call(app, 'order-select', [...base(), lowCalcium(), ...otherLabs(28)], {
+      drafts: [zol],
+    });
     const card = byCode(cards, 'ORDER-ZOL-RENAL')!;
     expect(createdCodes(card)).toEqual([]);
-    expect(card.suggestions!.some((s) => s.actions!.some((a) => a.type === 'delete' && a.resourceId === 'MedicationRequest/zol1'))).toBe(true);
+    expect(
+      card.suggestions!.some((s) =>
+        s.actions!.some((a) => a.type === 'delete' && a.resourceId === 'MedicationRequest/zol1'),
+      ),
+    ).toBe(true);
   });
 
   it('romosozumab draft after a recent MI with eGFR 28: the zoledronic-acid alternative is withheld', async () => {
     const romo = F.draftMedication(F.ROMOSOZUMAB, 'romo1');
-    const cards = await call(app, 'order-select', [...base(), F.condition(F.icd('I21.4'), { onset: '2024-12-15' }), normalCalcium(), ...otherLabs(28)], { drafts: [romo] });
+    const cards = await call(
+      app,
+      'order-select',
+      [...base(), F.condition(F.icd('I21.4'), { onset: '2024-12-15' }), normalCalcium(), ...otherLabs(28)],
+      { drafts: [romo] },
+    );
     const card = byCode(cards, 'ORDER-ROMO-CV')!;
     expect(card.indicator).toBe('critical');
     expect(createdCodes(card)).not.toContain(ZOL_RXCUI);
@@ -116,7 +144,12 @@ describe('suggestions never contradict a contraindication on file (R14)', () => 
 
   it('teriparatide after denosumab with low calcium: no card suggests denosumab or zoledronic acid', async () => {
     const pth = F.draftMedication(F.TERIPARATIDE, 'pth1');
-    const cards = await call(app, 'order-select', [...base(), prolia('2025-01-10'), lowCalcium(), ...otherLabs(70)], { drafts: [pth] });
+    const cards = await call(
+      app,
+      'order-select',
+      [...base(), prolia('2025-01-10'), lowCalcium(), ...otherLabs(70)],
+      { drafts: [pth] },
+    );
     expect(byCode(cards, 'ORDER-PTH-AFTER-DMAB')?.indicator).toBe('warning');
     for (const card of cards) expect(createdCodes(card), card.source.topic?.code).toEqual([]);
   });
@@ -136,7 +169,12 @@ describe('missing or doubtful data never reads as reassurance (R1d, R2)', () => 
   });
 
   it('order only: the summary states the order date', async () => {
-    const order = F.medicationRequest(F.PROLIA, { id: 'mr1', status: 'active', intent: 'order', authoredOn: '2025-01-10' });
+    const order = F.medicationRequest(F.PROLIA, {
+      id: 'mr1',
+      status: 'active',
+      intent: 'order',
+      authoredOn: '2025-01-10',
+    });
     const cards = await call(app, 'patient-view', [...base(), order]);
     expect(codesOf(cards)).toEqual(['DMAB-DATA:info']);
     expect(byCode(cards, 'DMAB-DATA')!.summary).toMatch(/ordered 2025-01-10 but no injection recorded/);

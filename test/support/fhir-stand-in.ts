@@ -69,7 +69,8 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
     const status = failures.get(type);
     if (status) return reply.code(status).send({ resourceType: 'OperationOutcome', issue: [] });
     const found = resources.find((r) => r.resourceType === type && r.id === id);
-    if (!found) return reply.code(404).send({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
+    if (!found)
+      return reply.code(404).send({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
     return reply.header('content-type', 'application/fhir+json').send(found);
   });
 
@@ -88,7 +89,9 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
         if (r.resourceType !== type) return false;
         if (patient && patientOf(r) !== patient.replace(/^Patient\//, '')) return false;
         if (codes) {
-          const coding = ((r.code as { coding?: { code?: string }[] } | undefined)?.coding ?? []).map((c) => c.code);
+          const coding = ((r.code as { coding?: { code?: string }[] } | undefined)?.coding ?? []).map(
+            (c) => c.code,
+          );
           if (!coding.some((c) => codes.includes(c))) return false;
         }
         return true;

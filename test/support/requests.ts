@@ -81,7 +81,11 @@ export function orderSignRequest(overrides: Record<string, unknown> = {}) {
     context: {
       patientId: 'p1',
       userId: 'Practitioner/COREPRACTITIONER1',
-      draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draftMedicationRequest() }] },
+      draftOrders: {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [{ resource: draftMedicationRequest() }],
+      },
     },
     prefetch: fullPrefetch('p1'),
     ...overrides,

@@ -16,7 +16,10 @@ export function expectValidCdsResponse(res: LightMyRequestResponse): CdsResponse
 }
 
 /** Assert a JSON error body in the OperationOutcome style with a readable message. */
-export function expectErrorBody(res: LightMyRequestResponse, status: number): { message: string; [k: string]: unknown } {
+export function expectErrorBody(
+  res: LightMyRequestResponse,
+  status: number,
+): { message: string; [k: string]: unknown } {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   const body = res.json();

@@ -20,7 +20,12 @@ export interface ResolvedPrefetch {
 }
 
 export interface FetchObserver {
-  (event: { key: string; durationMs: number; outcome: 'ok' | FhirFetchError['reason']; status?: number }): void;
+  (event: {
+    key: string;
+    durationMs: number;
+    outcome: 'ok' | FhirFetchError['reason'];
+    status?: number;
+  }): void;
 }
 
 export interface ResolveInput {
@@ -79,9 +84,14 @@ export function bundleResources(bundle: FhirResource): FhirResource[] {
   return out;
 }
 
-export async function resolvePrefetch(input: ResolveInput, options: ResolveOptions): Promise<ResolvedPrefetch> {
+export async function resolvePrefetch(
+  input: ResolveInput,
+  options: ResolveOptions,
+): Promise<ResolvedPrefetch> {
   const given = input.prefetch ?? {};
-  const plans = Object.keys(input.templates).map((key) => planKey(key, given[key], Object.hasOwn(given, key)));
+  const plans = Object.keys(input.templates).map((key) =>
+    planKey(key, given[key], Object.hasOwn(given, key)),
+  );
   const needsServer = plans.filter((p) => p.kind === 'fetch' || (p.kind === 'given' && p.next));
 
   const sources: Record<string, KeySource> = {};
@@ -97,9 +107,13 @@ export async function resolvePrefetch(input: ResolveInput, options: ResolveOptio
 
   const keys = needsServer.map((p) => p.key);
   if (!input.fhirServer) {
-    throw new HttpProblem(412, `Prefetch data missing for ${keys.join(', ')} and no fhirServer to fetch it from`, {
-      details: { missingPrefetch: keys },
-    });
+    throw new HttpProblem(
+      412,
+      `Prefetch data missing for ${keys.join(', ')} and no fhirServer to fetch it from`,
+      {
+        details: { missingPrefetch: keys },
+      },
+    );
   }
   const base = new URL(input.fhirServer);
   await options.checkFhirServer?.(base);
@@ -116,7 +130,8 @@ export async function resolvePrefetch(input: ResolveInput, options: ResolveOptio
           fetched = [...p.resources, ...(await options.client.query(p.next!, ctx))];
         } else {
           const query = expandTemplate(input.templates[p.key]!, { context: input.context });
-          if (query === undefined) throw new FhirFetchError('invalid-response', 'template token has no value');
+          if (query === undefined)
+            throw new FhirFetchError('invalid-response', 'template token has no value');
           fetched = await options.client.query(query, ctx);
         }
         options.onFetch?.({ key: p.key, durationMs: performance.now() - started, outcome: 'ok' });
@@ -149,7 +164,9 @@ export async function resolvePrefetch(input: ResolveInput, options: ResolveOptio
     const list = Object.entries(failures)
       .map(([k, why]) => `${k} (${why})`)
       .join(', ');
-    throw new HttpProblem(412, `Could not obtain required FHIR data: ${list}`, { details: { failedPrefetch: failures } });
+    throw new HttpProblem(412, `Could not obtain required FHIR data: ${list}`, {
+      details: { failedPrefetch: failures },
+    });
   }
   return { resources: dedupe(resources), sources };
 }

@@ -19,7 +19,8 @@ export function assertValidTemplate(hook: HookName, key: string, template: strin
     const ok = token.startsWith('context.')
       ? CONTEXT_TOKENS[hook].includes(token.slice('context.'.length))
       : USER_TOKENS.includes(token);
-    if (!ok) throw new Error(`prefetch "${key}" for ${hook}: token {{${token}}} is not allowed in CDS Hooks 2.0`);
+    if (!ok)
+      throw new Error(`prefetch "${key}" for ${hook}: token {{${token}}} is not allowed in CDS Hooks 2.0`);
   }
   if (template.replace(TOKEN, '').includes('{{')) throw new Error(`prefetch "${key}": unbalanced {{ }}`);
   if (/^[a-z]+:/i.test(template) || template.startsWith('/')) {
@@ -46,7 +47,8 @@ export function expandTemplate(template: string, values: TokenValues): string | 
     let value: string | undefined;
     if (token.startsWith('context.')) {
       const v = values.context[token.slice('context.'.length)];
-      if (typeof v === 'string' && v.length > 0) value = token === 'context.userId' ? v : encodeURIComponent(v);
+      if (typeof v === 'string' && v.length > 0)
+        value = token === 'context.userId' ? v : encodeURIComponent(v);
     } else if (userType && userBareId && token === `user${userType}Id`) {
       value = encodeURIComponent(userBareId);
     }

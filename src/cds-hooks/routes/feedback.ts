@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../../errors.js';
-import { describeZodError, } from '../schemas/request.js';
+import { describeZodError } from '../schemas/request.js';
 import { feedbackRequestSchema } from '../schemas/feedback.js';
 import { errorJsonSchema } from '../schemas/response.js';
 import type { ServiceDefinition } from '../services.js';

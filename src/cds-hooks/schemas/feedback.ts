@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** CDS Hooks 2.0 feedback (https://cds-hooks.hl7.org/2.0/#feedback), with the 3.0 invariants cds-fb-1..3. */
 
-const coding = z.looseObject({ code: z.string().min(1), system: z.string().optional(), display: z.string().optional() });
+const coding = z.looseObject({
+  code: z.string().min(1),
+  system: z.string().optional(),
+  display: z.string().optional(),
+});
 
 // RFC 3339 date-time; the offset may be Z or ±hh:mm (the spec asks for UTC but clients vary).
 const rfc3339 = z

@@ -17,21 +17,21 @@ const bareId = (type: string) =>
     .transform((v) => (v.startsWith(`${type}/`) ? v.slice(type.length + 1) : v))
     .refine((v) => FHIR_ID.test(v), { message: 'must be a FHIR id ([A-Za-z0-9-.]{1,64})' });
 
-const reference = z.string().regex(/^[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/, 'must be a reference of the form Type/id');
+const reference = z
+  .string()
+  .regex(/^[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/, 'must be a reference of the form Type/id');
 
-const fhirServer = z
-  .string({ error: 'must be a string' })
-  .refine(
-    (v) => {
-      try {
-        const u = new URL(v);
-        return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an absolute http(s) URL without credentials' },
-  );
+const fhirServer = z.string({ error: 'must be a string' }).refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an absolute http(s) URL without credentials' },
+);
 
 const fhirAuthorization = z.looseObject({
   access_token: z.string({ error: 'is required' }).min(1, 'must not be empty'),
@@ -48,9 +48,12 @@ const fhirAuthorization = z.looseObject({
 export const fhirResourceShape = z.looseObject({ resourceType: z.string().min(1) });
 
 /** `draftOrders`: a Bundle of draft orders (type and fullUrl optional), or, leniently, a single resource. */
-const draftOrders = z.looseObject({ resourceType: z.string({ error: 'must be a FHIR Bundle' }) }, {
-  error: 'must be a FHIR Bundle object',
-});
+const draftOrders = z.looseObject(
+  { resourceType: z.string({ error: 'must be a FHIR Bundle' }) },
+  {
+    error: 'must be a FHIR Bundle object',
+  },
+);
 
 const baseContext = {
   userId: z.string().optional(),

@@ -26,7 +26,9 @@ const action = z
   .refine((a) => a.type === 'delete' || a.resource !== undefined, {
     message: 'create and update actions need a resource',
   })
-  .refine((a) => a.type !== 'delete' || a.resourceId !== undefined, { message: 'delete actions need a resourceId' });
+  .refine((a) => a.type !== 'delete' || a.resourceId !== undefined, {
+    message: 'delete actions need a resourceId',
+  });
 
 const suggestion = z.strictObject({
   label: text,
@@ -43,7 +45,9 @@ const link = z
     appContext: text.optional(),
     autolaunchable: z.boolean().optional(),
   })
-  .refine((l) => l.type === 'smart' || l.appContext === undefined, { message: 'appContext only on smart links' });
+  .refine((l) => l.type === 'smart' || l.appContext === undefined, {
+    message: 'appContext only on smart links',
+  });
 
 export const cardSchema = z
   .strictObject({

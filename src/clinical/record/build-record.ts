@@ -2,10 +2,22 @@ import { addDays, dayFromInstant } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import type { FhirResource } from '../../cds-hooks/types.js';
 import { normaliseCondition } from './conditions.js';
-import { isMedicationType, normaliseMedication, type DateWindow, type MedicationClassifier } from './medications.js';
+import {
+  isMedicationType,
+  normaliseMedication,
+  type DateWindow,
+  type MedicationClassifier,
+} from './medications.js';
 import { normaliseObservation, normalisePatient, normaliseProcedure, weightInKg } from './observations.js';
 import type { Json } from './fhir-read.js';
-import type { ConditionRecord, LabResult, MedicationRecord, PatientFacts, PatientRecord, ProcedureRecord } from './types.js';
+import type {
+  ConditionRecord,
+  LabResult,
+  MedicationRecord,
+  PatientFacts,
+  PatientRecord,
+  ProcedureRecord,
+} from './types.js';
 
 export interface RecordOptions {
   /** R15: dates later than now + this many days are data errors or scheduled events and are ignored. */
@@ -43,7 +55,8 @@ export function buildPatientRecord(
     else if (type === 'Condition') conditionResources.push(resource);
     else if (type === 'Observation') observationResources.push(resource);
     else if (type === 'Procedure') procedureResources.push(resource);
-    else if (type === 'Patient' && (!patientResource || resource.id === patientId)) patientResource = resource;
+    else if (type === 'Patient' && (!patientResource || resource.id === patientId))
+      patientResource = resource;
   }
 
   const patient: PatientFacts = patientResource ? normalisePatient(patientResource) : {};
@@ -52,7 +65,13 @@ export function buildPatientRecord(
   const byAgent = new Map<string, MedicationRecord[]>();
   const glucocorticoids: MedicationRecord[] = [];
   for (const resource of medicationResources) {
-    const med = normaliseMedication(resource, terminology, medicationIndex, window, options.classifyMedication);
+    const med = normaliseMedication(
+      resource,
+      terminology,
+      medicationIndex,
+      window,
+      options.classifyMedication,
+    );
     if (!med) continue;
     medications.push(med);
     if (med.agent) {

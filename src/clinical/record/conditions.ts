@@ -2,9 +2,24 @@ import { addMonths, parseDay, type Day } from '../dates.js';
 import { ICD10CM_SHAPE, SYSTEMS, normaliseIcd } from '../terminology/systems.js';
 import * as T from '../terminology/text-patterns.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asArray, asNumber, asObject, asString, readConcept, readStatus, referenceOf, type Json } from './fhir-read.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  readConcept,
+  readStatus,
+  referenceOf,
+  type Json,
+} from './fhir-read.js';
 import type { DateWindow } from './medications.js';
-import type { CardiovascularEvent, ConditionRecord, EncounterType, FractureKind, VertebralFracture } from './types.js';
+import type {
+  CardiovascularEvent,
+  ConditionRecord,
+  EncounterType,
+  FractureKind,
+  VertebralFracture,
+} from './types.js';
 
 const UNCONFIRMED = new Set(['unconfirmed', 'provisional', 'differential']);
 const NEOPLASTIC_TEXT = /neoplas|metasta|malignan/i;
@@ -36,7 +51,11 @@ function levelFromText(text: string): string | undefined {
   return levels.size > 0 ? [...levels].join(', ') : undefined;
 }
 
-function classifyFracture(terminology: Terminology, codings: ReturnType<typeof readConcept>, bodySiteText: string): VertebralFracture | undefined {
+function classifyFracture(
+  terminology: Terminology,
+  codings: ReturnType<typeof readConcept>,
+  bodySiteText: string,
+): VertebralFracture | undefined {
   const coded = terminology.match('vertebral-fracture', codings.codings);
   const text = `${codings.text} ${bodySiteText}`;
   if (coded) {
@@ -50,12 +69,19 @@ function classifyFracture(terminology: Terminology, codings: ReturnType<typeof r
     // R7: a sequela (7th character S) in any ICD-10-CM coding of the Condition wins over a SNOMED coding of the
     // same condition, so a SNOMED + ICD-10-CM `S22.080S` pair is never "recent".
     const icdCodes = codings.codings
-      .filter((c) => typeof c.code === 'string' && (c.system === SYSTEMS.icd10cm || (c.system === undefined && ICD10CM_SHAPE.test(c.code.toUpperCase()))))
+      .filter(
+        (c) =>
+          typeof c.code === 'string' &&
+          (c.system === SYSTEMS.icd10cm ||
+            (c.system === undefined && ICD10CM_SHAPE.test(c.code.toUpperCase()))),
+      )
       .map((c) => normaliseIcd(c.code as string));
     const sequelaElsewhere = icdCodes.some((c) => c.length === 7 && c[6] === 'S');
     return {
       kind,
-      encounter: sequelaElsewhere ? 'sequela' : encounterOf(isIcd ? code : (icdCodes.find((c) => c.length === 7) ?? undefined), codings.text),
+      encounter: sequelaElsewhere
+        ? 'sequela'
+        : encounterOf(isIcd ? code : (icdCodes.find((c) => c.length === 7) ?? undefined), codings.text),
       ...(level ? { level } : {}),
       code: shownCode,
       ...(isIcd && code.length === 7 ? { stem: code.slice(0, 6) } : {}),
@@ -63,7 +89,11 @@ function classifyFracture(terminology: Terminology, codings: ReturnType<typeof r
     };
   }
   // §2.3.2 text fallback: vertebral site AND fracture/collapse, not sacrum/coccyx/femoral neck.
-  if (!T.FRACTURE_TEXT.test(codings.text) || !T.VERTEBRAL_SITE_TEXT.test(text) || T.NON_VERTEBRAL_EXCLUSION_TEXT.test(text)) {
+  if (
+    !T.FRACTURE_TEXT.test(codings.text) ||
+    !T.VERTEBRAL_SITE_TEXT.test(text) ||
+    T.NON_VERTEBRAL_EXCLUSION_TEXT.test(text)
+  ) {
     return undefined;
   }
   const level = levelFromText(text);
@@ -75,7 +105,10 @@ function classifyFracture(terminology: Terminology, codings: ReturnType<typeof r
   };
 }
 
-function classifyCardiovascular(terminology: Terminology, concept: ReturnType<typeof readConcept>): CardiovascularEvent | undefined {
+function classifyCardiovascular(
+  terminology: Terminology,
+  concept: ReturnType<typeof readConcept>,
+): CardiovascularEvent | undefined {
   const coded = terminology.match('cardiovascular-events', concept.codings);
   if (coded) {
     return {
@@ -85,10 +118,14 @@ function classifyCardiovascular(terminology: Terminology, concept: ReturnType<ty
       matchedByText: false,
     };
   }
-  if (TIA_TEXT.test(concept.text)) return { event: 'transient ischaemic attack', otherCvd: true, historyOnly: false, matchedByText: true };
+  if (TIA_TEXT.test(concept.text))
+    return { event: 'transient ischaemic attack', otherCvd: true, historyOnly: false, matchedByText: true };
   if (!T.CV_EVENT_TEXT.test(concept.text) || T.CV_EVENT_TEXT_EXCLUSION.test(concept.text)) return undefined;
   return {
-    event: /infarct|stemi|heart attack/i.test(concept.text) && !/cerebral/i.test(concept.text) ? 'myocardial infarction' : 'stroke',
+    event:
+      /infarct|stemi|heart attack/i.test(concept.text) && !/cerebral/i.test(concept.text)
+        ? 'myocardial infarction'
+        : 'stroke',
     otherCvd: false,
     historyOnly: CV_HISTORY_TEXT.test(concept.text),
     matchedByText: true,
@@ -109,10 +146,16 @@ function onsetFromAge(onsetAge: unknown, birthDay: Day | undefined): Day | undef
  * One Condition → ConditionRecord, or undefined when ignored (R15: entered-in-error, refuted) or irrelevant to
  * every rule (neither a vertebral fracture, a CV event nor transplant status).
  */
-export function normaliseCondition(resource: Json, terminology: Terminology, birthDay: Day | undefined, window: DateWindow): ConditionRecord | undefined {
+export function normaliseCondition(
+  resource: Json,
+  terminology: Terminology,
+  birthDay: Day | undefined,
+  window: DateWindow,
+): ConditionRecord | undefined {
   const verification = readStatus(resource.verificationStatus);
   const clinical = readStatus(resource.clinicalStatus);
-  if (verification === 'refuted' || verification === 'entered-in-error' || clinical === 'entered-in-error') return undefined;
+  if (verification === 'refuted' || verification === 'entered-in-error' || clinical === 'entered-in-error')
+    return undefined;
   const concept = readConcept(resource.code);
   const bodySiteText = asArray(resource.bodySite)
     .map((b) => readConcept(b).text)
@@ -120,7 +163,11 @@ export function normaliseCondition(resource: Json, terminology: Terminology, bir
   const vertebralFracture = classifyFracture(terminology, concept, bodySiteText);
   const cardiovascular = vertebralFracture ? undefined : classifyCardiovascular(terminology, concept);
   const transplantCoded = terminology.match('transplant-status', concept.codings);
-  const transplant = transplantCoded ? { matchedByText: false } : T.TRANSPLANT_TEXT.test(concept.text) ? { matchedByText: true } : undefined;
+  const transplant = transplantCoded
+    ? { matchedByText: false }
+    : T.TRANSPLANT_TEXT.test(concept.text)
+      ? { matchedByText: true }
+      : undefined;
   if (!vertebralFracture && !cardiovascular && !transplant) return undefined;
 
   const accept = (v: unknown): Day | undefined => {
@@ -128,7 +175,9 @@ export function normaliseCondition(resource: Json, terminology: Terminology, bir
     return d !== undefined && d <= window.latest ? d : undefined;
   };
   const onset =
-    accept(resource.onsetDateTime) ?? accept(asObject(resource.onsetPeriod)?.start) ?? onsetFromAge(resource.onsetAge, birthDay);
+    accept(resource.onsetDateTime) ??
+    accept(asObject(resource.onsetPeriod)?.start) ??
+    onsetFromAge(resource.onsetAge, birthDay);
   // R7 fallback to recordedDate (STU3 assertedDate, DSTU2 dateRecorded) — never for history-type concepts (R9).
   const recorded = cardiovascular?.historyOnly
     ? undefined
@@ -139,7 +188,9 @@ export function normaliseCondition(resource: Json, terminology: Terminology, bir
     ...(reference ? { reference } : {}),
     display: concept.text.split(' | ')[0] || String(concept.codings[0]?.code ?? 'condition'),
     verification: verification && UNCONFIRMED.has(verification) ? 'unconfirmed' : 'confirmed',
-    ...(day !== undefined ? { day, dateSource: onset !== undefined ? ('onset' as const) : ('recorded' as const) } : {}),
+    ...(day !== undefined
+      ? { day, dateSource: onset !== undefined ? ('onset' as const) : ('recorded' as const) }
+      : {}),
     ...(vertebralFracture ? { vertebralFracture } : {}),
     ...(cardiovascular ? { cardiovascular } : {}),
     ...(transplant ? { transplant } : {}),

@@ -11,7 +11,8 @@ export type Json = Record<string, unknown>;
 export const asObject = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
-export const asString = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+export const asString = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined;
 
 export const asNumber = (v: unknown): number | undefined => {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -20,7 +21,8 @@ export const asNumber = (v: unknown): number | undefined => {
 };
 
 /** A value that should be an array but may arrive as a single item. */
-export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+export const asArray = (v: unknown): unknown[] =>
+  Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
 
 export interface Concept {
   codings: CodingLike[];
@@ -80,7 +82,8 @@ export function readConcept(v: unknown): Concept {
   if (!o) return { codings: [], text: '' };
   const codings: CodingLike[] = [];
   let text = asString(o.text) ?? '';
-  const codingList = o.coding !== undefined ? asArray(o.coding) : o.code !== undefined || o.system !== undefined ? [o] : [];
+  const codingList =
+    o.coding !== undefined ? asArray(o.coding) : o.code !== undefined || o.system !== undefined ? [o] : [];
   for (const c of codingList) {
     const coding = asObject(c);
     if (!coding) continue;

@@ -1,4 +1,16 @@
-import { asArray, asNumber, asObject, asString, mergeConcepts, readConcept, readQuantity, referenceKey, toMilligrams, type Concept, type Json } from './fhir-read.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  mergeConcepts,
+  readConcept,
+  readQuantity,
+  referenceKey,
+  toMilligrams,
+  type Concept,
+  type Json,
+} from './fhir-read.js';
 
 /** Medication resources of the record by `Medication/id`, for `medicationReference` (R2, §2.9). */
 export type MedicationIndex = ReadonlyMap<string, Json>;
@@ -34,7 +46,8 @@ function medicationResourceConcept(medication: Json): Concept {
  */
 export function medicationConcept(resource: Json, medications: MedicationIndex): Concept {
   const parts: Concept[] = [];
-  if (resource.medicationCodeableConcept !== undefined) parts.push(readConcept(resource.medicationCodeableConcept));
+  if (resource.medicationCodeableConcept !== undefined)
+    parts.push(readConcept(resource.medicationCodeableConcept));
   const r5 = asObject(resource.medication);
   if (r5?.concept !== undefined) parts.push(readConcept(r5.concept));
   const ref = asObject(resource.medicationReference) ?? asObject(r5?.reference);

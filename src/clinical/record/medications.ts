@@ -10,7 +10,14 @@ import {
 import type { Terminology } from '../terminology/valuesets.js';
 import { asArray, asObject, readStatus, referenceOf, type Json } from './fhir-read.js';
 import type { Concept } from './fhir-read.js';
-import { administrationsPerDay, doseMilligrams, doseQuantity, medicationConcept, timingBounds, type MedicationIndex } from './medication-concept.js';
+import {
+  administrationsPerDay,
+  doseMilligrams,
+  doseQuantity,
+  medicationConcept,
+  timingBounds,
+  type MedicationIndex,
+} from './medication-concept.js';
 import type { MedicationKind, MedicationRecord } from './types.js';
 
 export interface DateWindow {
@@ -46,7 +53,11 @@ export interface MedicationClassification {
 /** Classifies a drug concept (with the dose in mg, which can decide the denosumab/zoledronate regimen). */
 export type MedicationClassifier = (concept: Concept, doseMg: number | undefined) => MedicationClassification;
 
-function classify(terminology: Terminology, concept: Concept, doseMg: number | undefined): MedicationClassification {
+function classify(
+  terminology: Terminology,
+  concept: Concept,
+  doseMg: number | undefined,
+): MedicationClassification {
   const agent = classifyAgent(terminology, doseMg !== undefined ? { ...concept, doseMg } : concept);
   const glucocorticoid = classifyGlucocorticoid(terminology, concept);
   const immunosuppressants = immunosuppressantIngredients(concept);
@@ -62,7 +73,10 @@ function classify(terminology: Terminology, concept: Concept, doseMg: number | u
  * drugs thousands of times. One per engine (it belongs to that engine's terminology), bounded: cleared when full.
  * The classification depends only on the concept text, the codings' system and code, and the dose.
  */
-export function createMedicationClassifier(terminology: Terminology, maxEntries = 10_000): MedicationClassifier {
+export function createMedicationClassifier(
+  terminology: Terminology,
+  maxEntries = 10_000,
+): MedicationClassifier {
   const cache = new Map<string, MedicationClassification>();
   return (concept, doseMg) => {
     let key = doseMg === undefined ? 'u' : `d${doseMg}`;
@@ -101,12 +115,19 @@ export function normaliseMedication(
   if (status === 'entered-in-error') return undefined;
   if (kind === 'administration' && status === 'not-done') return undefined;
   // STU3 MedicationStatement.taken = n (not taken); R4 status not-taken; also wasNotTaken / notGiven (DSTU2).
-  if (kind === 'statement' && (status === 'not-taken' || resource.taken === 'n' || resource.wasNotTaken === true)) return undefined;
-  if (kind === 'administration' && (resource.notGiven === true || resource.wasNotGiven === true)) return undefined;
+  if (
+    kind === 'statement' &&
+    (status === 'not-taken' || resource.taken === 'n' || resource.wasNotTaken === true)
+  )
+    return undefined;
+  if (kind === 'administration' && (resource.notGiven === true || resource.wasNotGiven === true))
+    return undefined;
 
   const concept = medicationConcept(resource, medications);
   const doseMg = doseMilligrams(resource);
-  const { agent, glucocorticoid, immunosuppressants } = classifier ? classifier(concept, doseMg) : classify(terminology, concept, doseMg);
+  const { agent, glucocorticoid, immunosuppressants } = classifier
+    ? classifier(concept, doseMg)
+    : classify(terminology, concept, doseMg);
   // Medications no rule reads (the vast majority of a chart) are dropped here, before any date work.
   if (!agent && !glucocorticoid && immunosuppressants.length === 0) return undefined;
   const dose = doseQuantity(resource);
@@ -122,7 +143,12 @@ export function normaliseMedication(
   if (kind === 'administration') {
     // R2.1: completed or in-progress (a missing status is read as completed: an administration record documents a dose).
     const given = status === '' || status === 'completed' || status === 'in-progress';
-    const day = dated(resource.effectiveDateTime ?? period?.start ?? resource.effectiveTimeDateTime ?? asObject(resource.effectiveTimePeriod)?.start);
+    const day = dated(
+      resource.effectiveDateTime ??
+        period?.start ??
+        resource.effectiveTimeDateTime ??
+        asObject(resource.effectiveTimePeriod)?.start,
+    );
     if (given) doseDay = day;
     startDay = day;
   } else if (kind === 'statement') {
@@ -155,14 +181,21 @@ export function normaliseMedication(
     status === 'stopped' ||
     (status === 'cancelled' && hasStopReason) ||
     // A course statement (period spanning more than one day) that has ended; a one-day period is one injection.
-    (kind === 'statement' && status !== 'active' && status !== 'intended' && ended && startDay !== undefined && endDay! > startDay);
+    (kind === 'statement' &&
+      status !== 'active' &&
+      status !== 'intended' &&
+      ended &&
+      startDay !== undefined &&
+      endDay! > startDay);
 
   let dailyDoseMg: number | undefined;
   if (glucocorticoid) {
     const perDay = administrationsPerDay(resource) ?? 1;
     const perAdministrationMg =
       doseMg ??
-      (glucocorticoid.strengthMg !== undefined ? (dose ? dose.value : 1) * glucocorticoid.strengthMg : undefined);
+      (glucocorticoid.strengthMg !== undefined
+        ? (dose ? dose.value : 1) * glucocorticoid.strengthMg
+        : undefined);
     if (perAdministrationMg !== undefined) dailyDoseMg = perAdministrationMg * perDay;
   }
 
@@ -189,7 +222,11 @@ export function normaliseMedication(
 }
 
 export const describeAgentRecord = (m: MedicationRecord): string => {
-  const verb = m.kind === 'administration' ? 'administered' : m.kind === 'statement' ? `statement (${m.status || 'no status'})` : `ordered (${m.status || 'no status'})`;
+  const verb =
+    m.kind === 'administration'
+      ? 'administered'
+      : m.kind === 'statement'
+        ? `statement (${m.status || 'no status'})`
+        : `ordered (${m.status || 'no status'})`;
   return `${m.display} ${verb}`;
 };
-

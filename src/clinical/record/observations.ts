@@ -1,6 +1,17 @@
 import { parseDay, type Day } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asArray, asObject, asString, conceptLabel, readCodings, readConcept, readQuantity, readStatus, referenceOf, type Json } from './fhir-read.js';
+import {
+  asArray,
+  asObject,
+  asString,
+  conceptLabel,
+  readCodings,
+  readConcept,
+  readQuantity,
+  readStatus,
+  referenceOf,
+  type Json,
+} from './fhir-read.js';
 import type { DateWindow } from './medications.js';
 import type { LabResult, PatientFacts, ProcedureRecord } from './types.js';
 import * as T from '../terminology/text-patterns.js';
@@ -8,14 +19,21 @@ import * as T from '../terminology/text-patterns.js';
 const IGNORED_OBSERVATION_STATUS = new Set(['entered-in-error', 'cancelled']);
 
 /** One Observation → LabResult (by LOINC analyte), or undefined (R15: entered-in-error, cancelled, undated, future). */
-export function normaliseObservation(resource: Json, terminology: Terminology, window: DateWindow): LabResult | undefined {
+export function normaliseObservation(
+  resource: Json,
+  terminology: Terminology,
+  window: DateWindow,
+): LabResult | undefined {
   const status = readStatus(resource.status);
   if (status && IGNORED_OBSERVATION_STATUS.has(status)) return undefined;
   // Codes first: the display text is read only for the results that are kept.
   const hit = terminology.match('bone-labs', readCodings(resource.code));
   if (!hit) return undefined;
   const day = parseDay(
-    resource.effectiveDateTime ?? asObject(resource.effectivePeriod)?.start ?? resource.effectiveInstant ?? resource.issued,
+    resource.effectiveDateTime ??
+      asObject(resource.effectivePeriod)?.start ??
+      resource.effectiveInstant ??
+      resource.issued,
   );
   if (day === undefined || day > window.latest) return undefined;
   const quantity = readQuantity(resource.valueQuantity);
@@ -64,10 +82,16 @@ export function normalisePatient(resource: Json): PatientFacts {
 const IGNORED_PROCEDURE_STATUS = new Set(['entered-in-error', 'not-done']);
 
 /** One Procedure → ProcedureRecord (R15: entered-in-error / not-done ignored). */
-export function normaliseProcedure(resource: Json, terminology: Terminology, window: DateWindow): ProcedureRecord | undefined {
+export function normaliseProcedure(
+  resource: Json,
+  terminology: Terminology,
+  window: DateWindow,
+): ProcedureRecord | undefined {
   const status = readStatus(resource.status);
   if ((status && IGNORED_PROCEDURE_STATUS.has(status)) || resource.notPerformed === true) return undefined;
-  const day: Day | undefined = parseDay(resource.performedDateTime ?? asObject(resource.performedPeriod)?.start);
+  const day: Day | undefined = parseDay(
+    resource.performedDateTime ?? asObject(resource.performedPeriod)?.start,
+  );
   const reference = referenceOf(resource);
   return {
     ...(reference ? { reference } : {}),

@@ -42,11 +42,15 @@ export interface DenosumabCourse {
 }
 
 const doseEvidence = (m: MedicationRecord, day: Day) =>
-  evidenceOf(m.resourceType, `${describeAgentRecord(m)}${m.doseMg !== undefined ? ` (${m.doseMg} mg)` : ''}`, {
-    reference: m.reference,
-    day,
-    matchedByText: m.agent?.matchedByText ?? false,
-  });
+  evidenceOf(
+    m.resourceType,
+    `${describeAgentRecord(m)}${m.doseMg !== undefined ? ` (${m.doseMg} mg)` : ''}`,
+    {
+      reference: m.reference,
+      day,
+      matchedByText: m.agent?.matchedByText ?? false,
+    },
+  );
 
 /** The day a stop was recorded: dateAsserted / period end / effective date / lastUpdated; for orders lastUpdated or authoredOn. */
 function stopDay(m: MedicationRecord): Day | undefined {
@@ -71,7 +75,8 @@ function effectiveRegimens(doses: { day: Day; regimen: Regimen }[], minIntervalM
     if (own !== 'unknown') lastKnown = own;
     if (own !== 'unknown') out.push(own);
     else if (lastKnown) out.push(lastKnown);
-    else if (i > 0 && addMonths(doses[i - 1]!.day, minIntervalMonths) <= doses[i]!.day) out.push('osteoporosis');
+    else if (i > 0 && addMonths(doses[i - 1]!.day, minIntervalMonths) <= doses[i]!.day)
+      out.push('osteoporosis');
     else out.push('unknown');
   }
   return out;
@@ -88,12 +93,16 @@ export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThres
   // R2/R4: the date of a stopped course statement is its stop date, not another injection, when it falls less than
   // `unknownRegimenMinIntervalMonths` (5) after an administered dose — no 6-monthly dose can follow that soon
   // (e.g. "Prolia stopped on 2025-06-10", last administration 2025-03-01: the last dose stays 2025-03-01).
-  const administered = records.filter((m) => isGivenAdministration(m) && m.doseDay !== undefined).map((m) => m.doseDay!);
+  const administered = records
+    .filter((m) => isGivenAdministration(m) && m.doseDay !== undefined)
+    .map((m) => m.doseDay!);
   const isStopDateOnly = (m: MedicationRecord) =>
     m.kind === 'statement' &&
     m.explicitStop &&
     m.doseDay !== undefined &&
-    administered.some((d) => d < m.doseDay! && m.doseDay! < addMonths(d, thresholds.unknownRegimenMinIntervalMonths));
+    administered.some(
+      (d) => d < m.doseDay! && m.doseDay! < addMonths(d, thresholds.unknownRegimenMinIntervalMonths),
+    );
   for (const m of records) {
     // R1c: a future-dated oncology record (a scheduled Xgeva dose) is not a Prolia data-quality problem.
     if (m.hadFutureDate && m.agent?.regimen !== 'oncology') anyFuture = true;
@@ -105,7 +114,11 @@ export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThres
     if (m.doseDay === undefined) {
       // R2/R15: denosumab documented without a usable dose date (a statement, or an administration recorded as
       // given but undated) → verify the last injection; never compute overdue from it.
-      if ((m.kind === 'statement' && m.status !== 'intended') || (isGivenAdministration(m) && !m.hadFutureDate)) undated.push(m);
+      if (
+        (m.kind === 'statement' && m.status !== 'intended') ||
+        (isGivenAdministration(m) && !m.hadFutureDate)
+      )
+        undated.push(m);
       continue;
     }
     if (isStopDateOnly(m)) continue;
@@ -113,7 +126,11 @@ export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThres
     const agent = m.agent!;
     const existing = byDay.get(m.doseDay);
     if (!existing) {
-      byDay.set(m.doseDay, { regimen: agent.regimen, matchedByText: agent.matchedByText, evidence: doseEvidence(m, m.doseDay) });
+      byDay.set(m.doseDay, {
+        regimen: agent.regimen,
+        matchedByText: agent.matchedByText,
+        evidence: doseEvidence(m, m.doseDay),
+      });
     } else {
       // R15 duplicates (statement + administration of one injection): count once, keep the stronger match.
       if (existing.regimen === 'unknown') existing.regimen = agent.regimen;
@@ -136,7 +153,8 @@ export function denosumabCourse(record: PatientRecord, thresholds: ClinicalThres
     if (!m.explicitStop) continue;
     const day = stopDay(m);
     if (last && (day === undefined || day < last.day)) continue;
-    if (!stop || (day !== undefined && (stop.day === undefined || day > stop.day))) stop = { ...(day !== undefined ? { day } : {}), record: m };
+    if (!stop || (day !== undefined && (stop.day === undefined || day > stop.day)))
+      stop = { ...(day !== undefined ? { day } : {}), record: m };
   }
 
   return {

@@ -38,8 +38,19 @@ export function denosumabStatus(
       return makeFinding(
         'DMAB-DATA',
         'info',
-        { reason: 'no-dose-date', ...(documented !== undefined ? { documentedDate: formatDay(documented), assertedOn: formatDay(documented) } : {}) },
-        undated.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, { reference: m.reference, day: m.assertedDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
+        {
+          reason: 'no-dose-date',
+          ...(documented !== undefined
+            ? { documentedDate: formatDay(documented), assertedOn: formatDay(documented) }
+            : {}),
+        },
+        undated.map((m) =>
+          evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'}), no injection date`, {
+            reference: m.reference,
+            day: m.assertedDay ?? m.startDay,
+            matchedByText: m.agent?.matchedByText ?? false,
+          }),
+        ),
         today,
         extras,
       );
@@ -47,7 +58,9 @@ export function denosumabStatus(
     if (course.futureOnly) {
       return makeFinding('DMAB-DATA', 'info', { reason: 'future-date' }, [], today, {
         ...extras,
-        notes: ['Every denosumab record found is dated in the future; it was not used to compute the last injection.'],
+        notes: [
+          'Every denosumab record found is dated in the future; it was not used to compute the last injection.',
+        ],
       });
     }
     if (orders.length > 0) {
@@ -56,8 +69,19 @@ export function denosumabStatus(
       return makeFinding(
         'DMAB-DATA',
         'info',
-        { reason: 'order-only', ...(documented !== undefined ? { documentedDate: formatDay(documented), orderedOn: formatDay(documented) } : {}) },
-        orders.map((m) => evidenceOf(m.resourceType, `${m.display} ordered (${m.status || 'no status'}); administration not documented`, { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false })),
+        {
+          reason: 'order-only',
+          ...(documented !== undefined
+            ? { documentedDate: formatDay(documented), orderedOn: formatDay(documented) }
+            : {}),
+        },
+        orders.map((m) =>
+          evidenceOf(
+            m.resourceType,
+            `${m.display} ordered (${m.status || 'no status'}); administration not documented`,
+            { reference: m.reference, day: m.assertedDay, matchedByText: m.agent?.matchedByText ?? false },
+          ),
+        ),
         today,
         extras,
       );
@@ -73,18 +97,32 @@ export function denosumabStatus(
   if (last.regimen === 'oncology') {
     const stopped = course.stop !== undefined || today > addDays(last.day, t.oncologyStoppedAfterDays);
     if (!stopped || today > lapseEnd) return undefined;
-    return makeFinding('ONC-DMAB-STOP', 'info', { lastDoseDate, monthsSinceLastDose }, [last.evidence], today, {
-      matchedByTextOnly: last.matchedByText,
-    });
+    return makeFinding(
+      'ONC-DMAB-STOP',
+      'info',
+      { lastDoseDate, monthsSinceLastDose },
+      [last.evidence],
+      today,
+      {
+        matchedByTextOnly: last.matchedByText,
+      },
+    );
   }
   // R1d: regimen could not be determined → at most an info card.
   if (last.regimen === 'unknown') {
     // Info only (R1d), but the card states when the dose would be due on the 6-monthly schedule: an unknown regimen
     // must not read as "nothing to do".
     const dueIfOsteoporosis = formatDay(addMonths(last.day, t.doseIntervalMonths));
-    return makeFinding('DMAB-DATA', 'info', { reason: 'regimen-unknown', documentedDate: lastDoseDate, dueIfOsteoporosis }, [last.evidence], today, {
-      matchedByTextOnly: last.matchedByText,
-    });
+    return makeFinding(
+      'DMAB-DATA',
+      'info',
+      { reason: 'regimen-unknown', documentedDate: lastDoseDate, dueIfOsteoporosis },
+      [last.evidence],
+      today,
+      {
+        matchedByTextOnly: last.matchedByText,
+      },
+    );
   }
 
   const tDue = addMonths(last.day, t.doseIntervalMonths);
@@ -110,8 +148,16 @@ export function denosumabStatus(
     const ctxResults = (record.labs.get('ctx') ?? []).filter((r) => r.day > latest.day);
     const ctxLatest = ctxResults[0];
     const elevated = ctxLatest ? isHigh(ctxLatest) : undefined;
-    if (elevated) notes.push('CTX is elevated after zoledronic acid: consider a repeat infusion (ECTS 2021).');
-    for (const z of zoledronate) evidence.push(evidenceOf(z.record.resourceType, `${z.record.display} administered`, { reference: z.record.reference, day: z.day, matchedByText: z.record.agent?.matchedByText ?? false }));
+    if (elevated)
+      notes.push('CTX is elevated after zoledronic acid: consider a repeat infusion (ECTS 2021).');
+    for (const z of zoledronate)
+      evidence.push(
+        evidenceOf(z.record.resourceType, `${z.record.display} administered`, {
+          reference: z.record.reference,
+          day: z.day,
+          matchedByText: z.record.agent?.matchedByText ?? false,
+        }),
+      );
     if (ctxLatest) evidence.push(labEvidence(ctxLatest));
     return makeFinding(
       'DMAB-TRANSITION-MONITOR',
@@ -122,7 +168,14 @@ export function denosumabStatus(
         therapyDate: formatDay(latest.day),
         ctx3moDate: formatDay(ctx3),
         ctx6moDate: formatDay(ctx6),
-        ...(ctxLatest ? { ctxOnFile: `${ctxLatest.value ?? '?'} ${ctxLatest.unit} on ${formatDay(ctxLatest.day)}`.replace(/\s+/g, ' ') } : {}),
+        ...(ctxLatest
+          ? {
+              ctxOnFile: `${ctxLatest.value ?? '?'} ${ctxLatest.unit} on ${formatDay(ctxLatest.day)}`.replace(
+                /\s+/g,
+                ' ',
+              ),
+            }
+          : {}),
         ...(timingNote ? { timingNote } : {}),
         ...(elevated !== undefined ? { ctxElevated: elevated } : {}),
       },
@@ -133,10 +186,21 @@ export function denosumabStatus(
   }
   const oralBp = activeOralBisphosphonateAfter(record, last.day);
   if (oralBp) {
-    evidence.push(evidenceOf(oralBp.record.resourceType, `${oralBp.record.display} active since ${formatDay(oralBp.day)}`, { reference: oralBp.record.reference, day: oralBp.day, matchedByText: oralBp.record.agent?.matchedByText ?? false }));
+    evidence.push(
+      evidenceOf(
+        oralBp.record.resourceType,
+        `${oralBp.record.display} active since ${formatDay(oralBp.day)}`,
+        {
+          reference: oralBp.record.reference,
+          day: oralBp.day,
+          matchedByText: oralBp.record.agent?.matchedByText ?? false,
+        },
+      ),
+    );
     const first = course.firstDay ?? last.day;
     const longCourse =
-      course.doses.length >= t.oralBisphosphonateLongCourseDoses || addMonths(first, t.oralBisphosphonateLongCourseMonths) <= last.day;
+      course.doses.length >= t.oralBisphosphonateLongCourseDoses ||
+      addMonths(first, t.oralBisphosphonateLongCourseMonths) <= last.day;
     if (longCourse) {
       // Decision 2 (ECTS 2021: partial efficacy of follow-on therapy depends on denosumab duration).
       return makeFinding(
@@ -175,12 +239,20 @@ export function denosumabStatus(
   const nonMitigating = nonMitigatingTherapies(record, last.day, today);
   const nonMitigatingTherapy = nonMitigating.names.length > 0 ? nonMitigating.names.join(', ') : undefined;
   if (nonMitigatingTherapy) {
-    notes.push(`${nonMitigatingTherapy} found: not considered follow-on therapy that prevents the rebound after denosumab.`);
+    notes.push(
+      `${nonMitigatingTherapy} found: not considered follow-on therapy that prevents the rebound after denosumab.`,
+    );
   }
   const laterOrders = course.orders.filter((o) => o.assertedDay !== undefined && o.assertedDay > last.day);
   for (const o of laterOrders) {
     notes.push(`Denosumab ordered on ${formatDay(o.assertedDay!)}; administration not documented.`);
-    evidence.push(evidenceOf(o.resourceType, `${o.display} ordered (${o.status || 'no status'})`, { reference: o.reference, day: o.assertedDay, matchedByText: o.agent?.matchedByText ?? false }));
+    evidence.push(
+      evidenceOf(o.resourceType, `${o.display} ordered (${o.status || 'no status'})`, {
+        reference: o.reference,
+        day: o.assertedDay,
+        matchedByText: o.agent?.matchedByText ?? false,
+      }),
+    );
   }
 
   // Decision 1: a prior vertebral fracture escalates an overdue state to critical (Cummings 2018, ECTS 2021).
@@ -192,7 +264,9 @@ export function denosumabStatus(
   const priorDates = codedPrior.map((e) => e.day).filter((d): d is Day => d !== undefined);
   const priorFractureDate = priorDates.length > 0 ? formatDay(Math.max(...priorDates)) : undefined;
   if (codedPrior.length === 0 && textPrior.length > 0) {
-    notes.push('A possible prior vertebral fracture was recognised by text only; verify its coding (it would raise the risk of multiple fractures).');
+    notes.push(
+      'A possible prior vertebral fracture was recognised by text only; verify its coding (it would raise the risk of multiple fractures).',
+    );
   }
   const daysOverdue = today - tDue;
   const overdue = today > addDays(tDue, t.overdueGraceDays);
@@ -211,7 +285,9 @@ export function denosumabStatus(
       {
         lastDoseDate,
         monthsSinceLastDose,
-        ...(codedPrior.length > 0 ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) } : {}),
+        ...(codedPrior.length > 0
+          ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) }
+          : {}),
       },
       evidence,
       today,
@@ -227,7 +303,9 @@ export function denosumabStatus(
         monthsSinceLastDose,
         dueDate,
         daysOverdue,
-        ...(!longDelay ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) } : {}),
+        ...(!longDelay
+          ? { escalatedForPriorFracture: true, ...(priorFractureDate ? { priorFractureDate } : {}) }
+          : {}),
         ...(nonMitigatingTherapy ? { nonMitigatingTherapy } : {}),
       },
       evidence,
@@ -239,7 +317,13 @@ export function denosumabStatus(
     return makeFinding(
       'DMAB-OVERDUE',
       capForText('warning', textOnly),
-      { lastDoseDate, monthsSinceLastDose, dueDate, daysOverdue, ...(nonMitigatingTherapy ? { nonMitigatingTherapy } : {}) },
+      {
+        lastDoseDate,
+        monthsSinceLastDose,
+        dueDate,
+        daysOverdue,
+        ...(nonMitigatingTherapy ? { nonMitigatingTherapy } : {}),
+      },
       evidence,
       today,
       extras,
@@ -248,11 +332,21 @@ export function denosumabStatus(
   // R4: explicit stop while still within the dosing interval → plan the follow-on therapy (ECTS 2021).
   if (course.stop) {
     const stop = course.stop;
-    evidence.push(evidenceOf(stop.record.resourceType, `${stop.record.display} ${stop.record.status || 'stopped'}`, { reference: stop.record.reference, day: stop.day, matchedByText: stop.record.agent?.matchedByText ?? false }));
+    evidence.push(
+      evidenceOf(stop.record.resourceType, `${stop.record.display} ${stop.record.status || 'stopped'}`, {
+        reference: stop.record.reference,
+        day: stop.day,
+        matchedByText: stop.record.agent?.matchedByText ?? false,
+      }),
+    );
     return makeFinding(
       'DMAB-PLANNED-STOP',
       capForText('warning', textOnly),
-      { lastDoseDate, ...(stop.day !== undefined ? { stopDate: formatDay(stop.day) } : {}), followOnDueDate: dueDate },
+      {
+        lastDoseDate,
+        ...(stop.day !== undefined ? { stopDate: formatDay(stop.day) } : {}),
+        followOnDueDate: dueDate,
+      },
       evidence,
       today,
       extras,
@@ -263,9 +357,13 @@ export function denosumabStatus(
 
 export function isHigh(result: LabResult): boolean {
   if (result.interpretation.some((i) => i === 'H' || i === 'HH' || i === 'HU')) return true;
-  return result.value !== undefined && result.referenceHigh !== undefined && result.value > result.referenceHigh;
+  return (
+    result.value !== undefined && result.referenceHigh !== undefined && result.value > result.referenceHigh
+  );
 }
 
 export const labEvidence = (r: LabResult) =>
-  evidenceOf('Observation', `${r.display} ${r.value ?? ''} ${r.unit}`.replace(/\s+/g, ' ').trim(), { reference: r.reference, day: r.day });
-
+  evidenceOf('Observation', `${r.display} ${r.value ?? ''} ${r.unit}`.replace(/\s+/g, ' ').trim(), {
+    reference: r.reference,
+    day: r.day,
+  });

@@ -2,7 +2,14 @@ import type { FhirResource } from '../../cds-hooks/types.js';
 import { classifyAgent, type AgentMatch } from '../terminology/classify-medication.js';
 import * as T from '../terminology/text-patterns.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asObject, readConcept, readStatus, referenceKey, referenceOf, type Json } from '../record/fhir-read.js';
+import {
+  asObject,
+  readConcept,
+  readStatus,
+  referenceKey,
+  referenceOf,
+  type Json,
+} from '../record/fhir-read.js';
 import { doseMilligrams, medicationConcept, type MedicationIndex } from '../record/medication-concept.js';
 
 /**
@@ -23,9 +30,18 @@ export interface DraftOrder {
 }
 
 const MEDICATION_ORDER_TYPES = new Set(['MedicationRequest', 'MedicationOrder']);
-const PROCEDURE_ORDER_TYPES = new Set(['ServiceRequest', 'ProcedureRequest', 'DiagnosticOrder', 'ProcedureOrder']);
+const PROCEDURE_ORDER_TYPES = new Set([
+  'ServiceRequest',
+  'ProcedureRequest',
+  'DiagnosticOrder',
+  'ProcedureOrder',
+]);
 
-export function readDraftOrders(drafts: readonly FhirResource[], terminology: Terminology, medications: MedicationIndex): DraftOrder[] {
+export function readDraftOrders(
+  drafts: readonly FhirResource[],
+  terminology: Terminology,
+  medications: MedicationIndex,
+): DraftOrder[] {
   const out: DraftOrder[] = [];
   for (const draft of drafts) {
     const resource = asObject(draft) as Json | undefined;
@@ -59,20 +75,40 @@ export function readDraftOrders(drafts: readonly FhirResource[], terminology: Te
         stopping: false,
       });
     } else {
-      out.push({ ...(ref ? { ref } : {}), resourceType: resource.resourceType, orderName: resource.resourceType, augmentation: false, stopping: false });
+      out.push({
+        ...(ref ? { ref } : {}),
+        resourceType: resource.resourceType,
+        orderName: resource.resourceType,
+        augmentation: false,
+        stopping: false,
+      });
     }
   }
   return out;
 }
 
 /** order-select: only drafts named in `selections` (compared as `Type/id`); order-sign: every draft. */
-export function draftsInScope(drafts: DraftOrder[], hook: string, selections: readonly string[] | undefined): DraftOrder[] {
+export function draftsInScope(
+  drafts: DraftOrder[],
+  hook: string,
+  selections: readonly string[] | undefined,
+): DraftOrder[] {
   if (hook !== 'order-select') return drafts;
   const selected = new Set((selections ?? []).map((s) => referenceKey(s) ?? s));
   return drafts.filter((d) => d.ref !== undefined && selected.has(d.ref));
 }
 
-const OSTEOPOROSIS_AGENTS = new Set(['denosumab', 'zoledronate', 'oral-bisphosphonate', 'pamidronate', 'teriparatide', 'abaloparatide', 'romosozumab', 'raloxifene']);
+const OSTEOPOROSIS_AGENTS = new Set([
+  'denosumab',
+  'zoledronate',
+  'oral-bisphosphonate',
+  'pamidronate',
+  'teriparatide',
+  'abaloparatide',
+  'romosozumab',
+  'raloxifene',
+]);
 
 /** An order the osteoporosis CDS is about (for ORDER_HOOK_STATUS_CARDS=osteoporosis-orders). */
-export const isOsteoporosisOrder = (d: DraftOrder) => d.augmentation || (d.agent !== undefined && OSTEOPOROSIS_AGENTS.has(d.agent.agent));
+export const isOsteoporosisOrder = (d: DraftOrder) =>
+  d.augmentation || (d.agent !== undefined && OSTEOPOROSIS_AGENTS.has(d.agent.agent));

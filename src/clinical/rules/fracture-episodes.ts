@@ -43,23 +43,31 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
   // Initial encounters first so subsequent-encounter records merge into them.
   const order = { initial: 0, unspecified: 1, subsequent: 2, sequela: 3 } as const;
   const sorted = [...record.fractures].sort(
-    (a, b) => order[a.vertebralFracture!.encounter] - order[b.vertebralFracture!.encounter] || (a.day ?? Infinity) - (b.day ?? Infinity),
+    (a, b) =>
+      order[a.vertebralFracture!.encounter] - order[b.vertebralFracture!.encounter] ||
+      (a.day ?? Infinity) - (b.day ?? Infinity),
   );
   for (const c of sorted) {
     const f = c.vertebralFracture!;
     const sequela = f.encounter === 'sequela';
-    const ev = evidenceOf('Condition', `${describe(c)}${c.verification === 'unconfirmed' ? ' — unconfirmed' : ''}${sequela ? ' — sequela' : ''}`, {
-      reference: c.reference,
-      day: c.day,
-      matchedByText: f.matchedByText,
-    });
+    const ev = evidenceOf(
+      'Condition',
+      `${describe(c)}${c.verification === 'unconfirmed' ? ' — unconfirmed' : ''}${sequela ? ' — sequela' : ''}`,
+      {
+        reference: c.reference,
+        day: c.day,
+        matchedByText: f.matchedByText,
+      },
+    );
     const key = sequela ? undefined : episodeKey(c);
     const same = key ? byKey.get(key) : undefined;
     const duplicate =
       same ??
       (sequela || c.day === undefined
         ? undefined
-        : episodes.find((e) => !e.sequela && e.day === c.day && e.evidence.some((x) => x.description === ev.description)));
+        : episodes.find(
+            (e) => !e.sequela && e.day === c.day && e.evidence.some((x) => x.description === ev.description),
+          ));
     if (duplicate) {
       duplicate.evidence.push(ev);
       if (c.day !== undefined && (duplicate.day === undefined || c.day < duplicate.day)) {
@@ -87,4 +95,9 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
 }
 
 export const summariseEpisodes = (episodes: FractureEpisode[]) =>
-  episodes.map((e) => `${e.description}${e.day !== undefined ? ` ${e.dateSource === 'recorded' ? 'recorded' : 'onset'} ${formatDay(e.day)}` : ''}`).join('; ');
+  episodes
+    .map(
+      (e) =>
+        `${e.description}${e.day !== undefined ? ` ${e.dateSource === 'recorded' ? 'recorded' : 'onset'} ${formatDay(e.day)}` : ''}`,
+    )
+    .join('; ');

@@ -28,8 +28,19 @@ export function glucocorticoidExposure(ctx: RuleContext, course: DenosumabCourse
   return makeFinding(
     'GIOP',
     'info',
-    { glucocorticoid: m.display, prednisoneEquivalentMgPerDay: round1(best.mgPerDay), since: formatDay(m.startDay!), days: best.days },
-    [evidenceOf(m.resourceType, `${m.display} (${m.status}), ${round1(best.mgPerDay)} mg/day prednisone-equivalent`, { reference: m.reference, day: m.startDay, matchedByText: m.glucocorticoid!.matchedByText })],
+    {
+      glucocorticoid: m.display,
+      prednisoneEquivalentMgPerDay: round1(best.mgPerDay),
+      since: formatDay(m.startDay!),
+      days: best.days,
+    },
+    [
+      evidenceOf(
+        m.resourceType,
+        `${m.display} (${m.status}), ${round1(best.mgPerDay)} mg/day prednisone-equivalent`,
+        { reference: m.reference, day: m.startDay, matchedByText: m.glucocorticoid!.matchedByText },
+      ),
+    ],
     today,
     { matchedByTextOnly: m.glucocorticoid!.matchedByText },
   );
@@ -38,11 +49,24 @@ export function glucocorticoidExposure(ctx: RuleContext, course: DenosumabCourse
 /** Current osteoporosis therapy: denosumab on schedule, zoledronate within the lapse window, or an active agent. */
 function onOsteoporosisTherapy(ctx: RuleContext, course: DenosumabCourse): boolean {
   const { record, today, thresholds: t } = ctx;
-  if (course.last && today <= addDays(addMonths(course.last.day, t.doseIntervalMonths), t.overdueGraceDays)) return true;
+  if (course.last && today <= addDays(addMonths(course.last.day, t.doseIntervalMonths), t.overdueGraceDays))
+    return true;
   if ((record.byAgent.get('denosumab') ?? []).some((m) => m.active)) return true;
   const zolWindow = addMonths(today, -t.lapseWindowMonths);
-  if ((record.byAgent.get('zoledronate') ?? []).some((m) => m.active || (m.doseDay !== undefined && m.doseDay >= zolWindow))) return true;
-  for (const agent of ['oral-bisphosphonate', 'teriparatide', 'abaloparatide', 'romosozumab', 'raloxifene', 'pamidronate'] as const) {
+  if (
+    (record.byAgent.get('zoledronate') ?? []).some(
+      (m) => m.active || (m.doseDay !== undefined && m.doseDay >= zolWindow),
+    )
+  )
+    return true;
+  for (const agent of [
+    'oral-bisphosphonate',
+    'teriparatide',
+    'abaloparatide',
+    'romosozumab',
+    'raloxifene',
+    'pamidronate',
+  ] as const) {
     if (currentlyOn(record, agent, today, 31)) return true;
   }
   return false;

@@ -33,27 +33,40 @@ export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
   const { record, today, thresholds: t } = ctx;
   const result = newest(CALCIUM_ANALYTES.map((a) => record.labs.get(a)?.[0]));
   if (!result || today - result.day > t.calciumMaxAgeDays || result.value === undefined) {
-    if (result && result.value === undefined && today - result.day <= t.calciumMaxAgeDays && result.interpretation.some((i) => i === 'L' || i === 'LL')) {
+    if (
+      result &&
+      result.value === undefined &&
+      today - result.day <= t.calciumMaxAgeDays &&
+      result.interpretation.some((i) => i === 'L' || i === 'LL')
+    ) {
       return { result, lowLimit: `interpretation ${result.interpretation.join('/')}` };
     }
     return undefined;
   }
   if (result.referenceLow !== undefined) {
-    return result.value < result.referenceLow ? { result, lowLimit: `${result.referenceLow} ${result.unit} (lab reference range)`.replace(/\s+/g, ' ') } : undefined;
+    return result.value < result.referenceLow
+      ? {
+          result,
+          lowLimit: `${result.referenceLow} ${result.unit} (lab reference range)`.replace(/\s+/g, ' '),
+        }
+      : undefined;
   }
   const interp = result.interpretation.find((i) => i === 'L' || i === 'LL');
   if (interp) return { result, lowLimit: `interpretation ${interp}` };
   if (result.interpretation.length > 0 || result.analyte !== 'calcium-total') return undefined;
   const unit = calciumUnit(result);
-  if (unit === 'mg/dL' && result.value < t.calciumLowMgPerDl) return { result, lowLimit: `${t.calciumLowMgPerDl} mg/dL (default lower limit)` };
-  if (unit === 'mmol/L' && result.value < t.calciumLowMmolPerL) return { result, lowLimit: `${t.calciumLowMmolPerL} mmol/L (default lower limit)` };
+  if (unit === 'mg/dL' && result.value < t.calciumLowMgPerDl)
+    return { result, lowLimit: `${t.calciumLowMgPerDl} mg/dL (default lower limit)` };
+  if (unit === 'mmol/L' && result.value < t.calciumLowMmolPerL)
+    return { result, lowLimit: `${t.calciumLowMmolPerL} mmol/L (default lower limit)` };
   return undefined;
 }
 
 /** eGFR unit for a card: the UCUM form `mL/min/{1.73_m2}` (or none) is shown as clinicians write it. */
 export const egfrUnitLabel = (unit: string) => (unit === '' || /1\.73/.test(unit) ? 'mL/min/1.73 m²' : unit);
 
-export const latestEgfr = (ctx: RuleContext) => ctx.record.labs.get('egfr')?.find((r) => r.value !== undefined);
+export const latestEgfr = (ctx: RuleContext) =>
+  ctx.record.labs.get('egfr')?.find((r) => r.value !== undefined);
 
 export interface CreatinineClearance {
   value: number;
@@ -93,7 +106,8 @@ export function cockcroftGault(ctx: RuleContext): CreatinineClearance | { missin
 /** R14: which of calcium, creatinine/eGFR and 25-OH vitamin D have no result within labsWindowMonths. */
 export function missingRecentLabs(ctx: RuleContext): string[] {
   const since = addMonths(ctx.today, -ctx.thresholds.labsWindowMonths);
-  const recent = (analytes: string[]) => analytes.some((a) => (ctx.record.labs.get(a) ?? []).some((r) => r.day >= since));
+  const recent = (analytes: string[]) =>
+    analytes.some((a) => (ctx.record.labs.get(a) ?? []).some((r) => r.day >= since));
   const missing: string[] = [];
   if (!recent(['calcium-total', 'calcium-ionized'])) missing.push('calcium');
   if (!recent(['creatinine', 'egfr'])) missing.push('creatinine/eGFR');
@@ -106,11 +120,18 @@ export function redosingSafetyNotes(ctx: RuleContext): string[] {
   const notes: string[] = [];
   const low = lowCalcium(ctx);
   if (low) {
-    notes.push(`Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit}): correct hypocalcaemia before the next denosumab dose.`.replace(/\s+/g, ' '));
+    notes.push(
+      `Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit}): correct hypocalcaemia before the next denosumab dose.`.replace(
+        /\s+/g,
+        ' ',
+      ),
+    );
   }
   const egfr = latestEgfr(ctx);
   if (egfr && egfr.value! < ctx.thresholds.denosumabCkdEgfr) {
-    notes.push(`eGFR ${egfr.value} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}: higher risk of severe hypocalcaemia with denosumab; evaluate for CKD-MBD.`);
+    notes.push(
+      `eGFR ${egfr.value} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}: higher risk of severe hypocalcaemia with denosumab; evaluate for CKD-MBD.`,
+    );
   }
   return notes;
 }
@@ -129,7 +150,11 @@ export function suggestionSafetyFacts(ctx: RuleContext): {
   const out: { safetyCalciumLow?: string; safetyZoledronateRenal?: string; safetyDenosumabCkd?: string } = {};
   const low = lowCalcium(ctx);
   if (low) {
-    out.safetyCalciumLow = `calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit})`.replace(/\s+/g, ' ');
+    out.safetyCalciumLow =
+      `calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit})`.replace(
+        /\s+/g,
+        ' ',
+      );
   }
   const cutoff = ctx.thresholds.zoledronateMinClearance;
   const crcl = cockcroftGault(ctx);

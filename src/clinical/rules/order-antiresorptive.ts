@@ -25,7 +25,13 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
     const crcl = cockcroftGault(ctx);
     const egfr = latestEgfr(ctx);
     const crclValue = 'value' in crcl ? crcl : undefined;
-    if (low) notes.push(`Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is also low (below ${low.lowLimit}).`.replace(/\s+/g, ' '));
+    if (low)
+      notes.push(
+        `Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is also low (below ${low.lowLimit}).`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      );
     if (crclValue && crclValue.value < cutoff) {
       return makeFinding(
         'ORDER-ZOL-RENAL',
@@ -50,7 +56,14 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
       return makeFinding(
         'ORDER-ZOL-RENAL',
         'critical',
-        { orderName: draft.orderName, measure: 'eGFR', value: egfr.value!, unit: egfrUnitLabel(egfr.unit), resultDate: formatDay(egfr.day), crclNote },
+        {
+          orderName: draft.orderName,
+          measure: 'eGFR',
+          value: egfr.value!,
+          unit: egfrUnitLabel(egfr.unit),
+          resultDate: formatDay(egfr.day),
+          crclNote,
+        },
         [labEvidence(egfr)],
         today,
         { ...draftExtras(draft), notes },
@@ -61,10 +74,19 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
     return makeFinding(
       'ORDER-ZOL-RENAL',
       'critical',
-      { orderName: draft.orderName, measure: 'calcium', value: low.result.value ?? 0, unit: low.result.unit, resultDate: formatDay(low.result.day) },
+      {
+        orderName: draft.orderName,
+        measure: 'calcium',
+        value: low.result.value ?? 0,
+        unit: low.result.unit,
+        resultDate: formatDay(low.result.day),
+      },
       [labEvidence(low.result)],
       today,
-      { ...draftExtras(draft), notes: [`Calcium is below ${low.lowLimit}: correct hypocalcaemia before zoledronic acid.`] },
+      {
+        ...draftExtras(draft),
+        notes: [`Calcium is below ${low.lowLimit}: correct hypocalcaemia before zoledronic acid.`],
+      },
     );
   }
   return undefined;
@@ -78,7 +100,13 @@ export function denosumabCalcium(ctx: RuleContext, draft: DraftOrder): Finding |
   return makeFinding(
     'ORDER-DMAB-CA',
     'critical',
-    { orderName: draft.orderName, calcium: low.result.value ?? 0, unit: low.result.unit, resultDate: formatDay(low.result.day), lowLimit: low.lowLimit },
+    {
+      orderName: draft.orderName,
+      calcium: low.result.value ?? 0,
+      unit: low.result.unit,
+      resultDate: formatDay(low.result.day),
+      lowLimit: low.lowLimit,
+    },
     [labEvidence(low.result)],
     ctx.today,
     draftExtras(draft),
@@ -108,7 +136,11 @@ export function missingLabs(ctx: RuleContext, draft: DraftOrder): Finding | unde
   return makeFinding(
     'ORDER-LABS',
     'info',
-    { orderName: draft.orderName, missingLabs: missing.join(', '), windowMonths: ctx.thresholds.labsWindowMonths },
+    {
+      orderName: draft.orderName,
+      missingLabs: missing.join(', '),
+      windowMonths: ctx.thresholds.labsWindowMonths,
+    },
     [],
     ctx.today,
     draftExtras(draft),
@@ -130,11 +162,24 @@ export function immunosuppressionWithDenosumab(ctx: RuleContext, draft: DraftOrd
     const names = [...m.immunosuppressants, ...(m.glucocorticoid ? [m.glucocorticoid.ingredient] : [])];
     if (names.length === 0) continue;
     for (const n of names) ingredients.set(n, m.reference);
-    evidence.push(evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, { reference: m.reference, day: m.startDay ?? m.doseDay, matchedByText: true }));
+    evidence.push(
+      evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, {
+        reference: m.reference,
+        day: m.startDay ?? m.doseDay,
+        matchedByText: true,
+      }),
+    );
   }
   const transplant = record.transplants.find((c) => c.verification === 'confirmed');
   if (!transplant && ingredients.size < t.immunosuppressantMinCount) return undefined;
-  if (transplant) evidence.push(evidenceOf('Condition', transplant.display, { reference: transplant.reference, day: transplant.day, matchedByText: transplant.transplant!.matchedByText }));
+  if (transplant)
+    evidence.push(
+      evidenceOf('Condition', transplant.display, {
+        reference: transplant.reference,
+        day: transplant.day,
+        matchedByText: transplant.transplant!.matchedByText,
+      }),
+    );
   return makeFinding(
     'IMMUNOSUPP-DMAB',
     'info',

@@ -10,7 +10,11 @@ import type { ReboundFracture } from './rebound.js';
  * ("strongly contraindicated", seed 000; Lamy 2017; seed 002: new L3 fracture 3 weeks after PVP). Only in RVFx:
  * for ordinary osteoporotic fractures augmentation is an accepted option (seed 002 / 003), so no card there.
  */
-export function augmentationInRebound(ctx: RuleContext, draft: DraftOrder, rebound: ReboundFracture[]): Finding | undefined {
+export function augmentationInRebound(
+  ctx: RuleContext,
+  draft: DraftOrder,
+  rebound: ReboundFracture[],
+): Finding | undefined {
   if (!draft.augmentation || rebound.length === 0) return undefined;
   const episodes = rebound.map((r) => r.episode);
   const textOnly = episodes.every((e) => e.matchedByText) || rebound.every((r) => r.dose.matchedByText);
@@ -18,7 +22,12 @@ export function augmentationInRebound(ctx: RuleContext, draft: DraftOrder, rebou
   return makeFinding(
     'ORDER-AUGMENT-RVFX',
     capForText('critical', textOnly),
-    { orderName: draft.orderName, lastDoseDate: formatDay(dose.day), fractureCount: episodes.length, fractureSummary: summariseEpisodes(episodes) },
+    {
+      orderName: draft.orderName,
+      lastDoseDate: formatDay(dose.day),
+      fractureCount: episodes.length,
+      fractureSummary: summariseEpisodes(episodes),
+    },
     [dose.evidence, ...episodes.flatMap((e) => e.evidence)],
     ctx.today,
     { matchedByTextOnly: textOnly, ...(draft.ref ? { draftOrderRef: draft.ref } : {}) },

@@ -30,15 +30,23 @@ export function pthAfterDenosumab(
   if (dosesBetween(record, 'zoledronate', last.day, today).length > 0) return undefined;
   if (activeOralBisphosphonateAfter(record, last.day)) return undefined;
   const planned = ['zoledronate', 'denosumab'].some((a) =>
-    (record.byAgent.get(a) ?? []).some((m) => m.kind === 'request' && m.active && m.assertedDay !== undefined && m.assertedDay > last.day),
+    (record.byAgent.get(a) ?? []).some(
+      (m) => m.kind === 'request' && m.active && m.assertedDay !== undefined && m.assertedDay > last.day,
+    ),
   );
   if (planned) return undefined;
-  if (otherDrafts.some((d) => d !== draft && d.agent && ANTIRESORPTIVES.has(d.agent.agent) && !d.stopping)) return undefined;
+  if (otherDrafts.some((d) => d !== draft && d.agent && ANTIRESORPTIVES.has(d.agent.agent) && !d.stopping))
+    return undefined;
   const withRebound = rebound.some((r) => r.current);
   return makeFinding(
     'ORDER-PTH-AFTER-DMAB',
     capForText(withRebound ? 'critical' : 'warning', last.matchedByText),
-    { orderName: draft.orderName, lastDoseDate: formatDay(last.day), monthsSinceLastDose: wholeMonthsBetween(last.day, today), withRebound },
+    {
+      orderName: draft.orderName,
+      lastDoseDate: formatDay(last.day),
+      monthsSinceLastDose: wholeMonthsBetween(last.day, today),
+      withRebound,
+    },
     [last.evidence, ...rebound.filter((r) => r.current).flatMap((r) => r.episode.evidence)],
     today,
     { matchedByTextOnly: last.matchedByText, ...(draft.ref ? { draftOrderRef: draft.ref } : {}) },
@@ -53,13 +61,19 @@ export function pthAfterDenosumab(
 export function pthCumulative(ctx: RuleContext, draft: DraftOrder): Finding | undefined {
   if (!isPth(draft)) return undefined;
   const { record, today, thresholds: t } = ctx;
-  const records = [...(record.byAgent.get('teriparatide') ?? []), ...(record.byAgent.get('abaloparatide') ?? [])];
+  const records = [
+    ...(record.byAgent.get('teriparatide') ?? []),
+    ...(record.byAgent.get('abaloparatide') ?? []),
+  ];
   const intervals: [Day, Day][] = [];
   for (const m of records) {
     if (m.status === 'draft') continue;
-    const start = m.kind === 'administration' ? m.doseDay : m.startDay ?? m.doseDay;
+    const start = m.kind === 'administration' ? m.doseDay : (m.startDay ?? m.doseDay);
     if (start === undefined || start > today) continue;
-    const end = m.kind === 'administration' ? start : Math.min(today, m.endDay ?? (m.active ? today : (m.doseDay ?? start)));
+    const end =
+      m.kind === 'administration'
+        ? start
+        : Math.min(today, m.endDay ?? (m.active ? today : (m.doseDay ?? start)));
     intervals.push([start, Math.max(start, end)]);
   }
   if (intervals.length === 0) return undefined;
@@ -80,8 +94,18 @@ export function pthCumulative(ctx: RuleContext, draft: DraftOrder): Finding | un
   return makeFinding(
     'ORDER-PTH-24MO',
     'warning',
-    { orderName: draft.orderName, cumulativeMonths: round1(total / 30.4375), firstDoseDate: formatDay(first) },
-    records.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, { reference: m.reference, day: m.startDay ?? m.doseDay, matchedByText: m.agent?.matchedByText ?? false })),
+    {
+      orderName: draft.orderName,
+      cumulativeMonths: round1(total / 30.4375),
+      firstDoseDate: formatDay(first),
+    },
+    records.map((m) =>
+      evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, {
+        reference: m.reference,
+        day: m.startDay ?? m.doseDay,
+        matchedByText: m.agent?.matchedByText ?? false,
+      }),
+    ),
     today,
     draft.ref ? { draftOrderRef: draft.ref } : {},
   );

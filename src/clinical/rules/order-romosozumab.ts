@@ -23,7 +23,13 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
   const extras = draft.ref ? { draftOrderRef: draft.ref } : {};
   const events = record.cardiovascular.filter((c) => c.day === undefined || c.day <= today);
   const recent = events
-    .filter((c) => !c.cardiovascular!.otherCvd && c.verification === 'confirmed' && c.day !== undefined && today - c.day <= t.romosozumabCvDays)
+    .filter(
+      (c) =>
+        !c.cardiovascular!.otherCvd &&
+        c.verification === 'confirmed' &&
+        c.day !== undefined &&
+        today - c.day <= t.romosozumabCvDays,
+    )
     .sort((a, b) => b.day! - a.day!);
   const coded = recent.find((c) => !c.cardiovascular!.matchedByText);
   const event = coded ?? recent[0];
@@ -31,7 +37,12 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
     return makeFinding(
       'ORDER-ROMO-CV',
       capForText('critical', !coded),
-      { orderName: draft.orderName, eventType: event.cardiovascular!.event, eventDate: formatDay(event.day!), monthsSinceEvent: wholeMonthsBetween(event.day!, today) },
+      {
+        orderName: draft.orderName,
+        eventType: event.cardiovascular!.event,
+        eventDate: formatDay(event.day!),
+        monthsSinceEvent: wholeMonthsBetween(event.day!, today),
+      },
       recent.map(conditionEvidence),
       today,
       { ...extras, matchedByTextOnly: !coded },
@@ -40,7 +51,9 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
   if (events.length === 0) return undefined;
   // Prefer a dated MI/stroke over other cerebrovascular disease for the card text.
   const ranked = [...events].sort(
-    (a, b) => Number(a.cardiovascular!.otherCvd) - Number(b.cardiovascular!.otherCvd) || (b.day ?? -Infinity) - (a.day ?? -Infinity),
+    (a, b) =>
+      Number(a.cardiovascular!.otherCvd) - Number(b.cardiovascular!.otherCvd) ||
+      (b.day ?? -Infinity) - (a.day ?? -Infinity),
   );
   const older = ranked[0]!;
   return makeFinding(
@@ -49,7 +62,9 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
     {
       orderName: draft.orderName,
       eventType: older.cardiovascular!.event,
-      ...(older.day !== undefined ? { eventDate: formatDay(older.day), monthsSinceEvent: wholeMonthsBetween(older.day, today) } : {}),
+      ...(older.day !== undefined
+        ? { eventDate: formatDay(older.day), monthsSinceEvent: wholeMonthsBetween(older.day, today) }
+        : {}),
     },
     events.map(conditionEvidence),
     today,
@@ -77,8 +92,18 @@ export function romosozumabDoseLimit(ctx: RuleContext, draft: DraftOrder): Findi
   return makeFinding(
     'ORDER-ROMO-12',
     'warning',
-    { orderName: draft.orderName, priorDoseCount: count, ...(first !== undefined ? { firstDoseDate: formatDay(first) } : {}) },
-    records.map((m) => evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, { reference: m.reference, day: m.doseDay ?? m.startDay, matchedByText: m.agent?.matchedByText ?? false })),
+    {
+      orderName: draft.orderName,
+      priorDoseCount: count,
+      ...(first !== undefined ? { firstDoseDate: formatDay(first) } : {}),
+    },
+    records.map((m) =>
+      evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, {
+        reference: m.reference,
+        day: m.doseDay ?? m.startDay,
+        matchedByText: m.agent?.matchedByText ?? false,
+      }),
+    ),
     today,
     draft.ref ? { draftOrderRef: draft.ref } : {},
   );

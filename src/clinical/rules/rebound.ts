@@ -17,12 +17,17 @@ export interface ReboundFracture {
   current: boolean;
 }
 
-export function reboundFractures(ctx: RuleContext, course: DenosumabCourse, episodes: FractureEpisode[]): ReboundFracture[] {
+export function reboundFractures(
+  ctx: RuleContext,
+  course: DenosumabCourse,
+  episodes: FractureEpisode[],
+): ReboundFracture[] {
   const { record, thresholds } = ctx;
   const out: ReboundFracture[] = [];
   if (course.doses.length === 0) return out;
   for (const episode of episodes) {
-    if (episode.kind !== 'vertebral' || episode.sequela || episode.unconfirmed || episode.day === undefined) continue;
+    if (episode.kind !== 'vertebral' || episode.sequela || episode.unconfirmed || episode.day === undefined)
+      continue;
     const onset: Day = episode.day;
     let dose: DoseEvent | undefined;
     for (const d of course.doses) if (d.day < onset) dose = d;

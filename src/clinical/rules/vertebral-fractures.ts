@@ -19,7 +19,8 @@ export function recentFracture(ctx: RuleContext, episodes: FractureEpisode[]): F
   const imminentFrom = addMonths(today, -t.imminentFractureMonths);
   let best: { episode: FractureEpisode; id: 'VFX-RECENT' | 'VFX-IMMINENT'; indicator: Indicator } | undefined;
   for (const e of episodes) {
-    if (e.sequela || e.kind === 'neoplastic' || e.day === undefined || e.day > today || e.day < imminentFrom) continue;
+    if (e.sequela || e.kind === 'neoplastic' || e.day === undefined || e.day > today || e.day < imminentFrom)
+      continue;
     const recent = e.day >= recentFrom;
     const lowConfidence = e.unconfirmed || e.kind === 'possible' || e.matchedByText;
     const indicator: Indicator = recent && !lowConfidence ? 'warning' : 'info';
@@ -34,9 +35,16 @@ export function recentFracture(ctx: RuleContext, episodes: FractureEpisode[]): F
   if (!best) return undefined;
   const e = best.episode;
   const notes: string[] = [];
-  if (e.unconfirmed) notes.push('The fracture diagnosis is not confirmed (verification status unconfirmed/provisional/differential).');
-  if (e.kind === 'possible') notes.push('Pathological fracture coded at an unspecified or "other" site: confirm that it is vertebral.');
-  if (e.dateSource === 'recorded') notes.push('No onset date: the date shown is when the diagnosis was recorded.');
+  if (e.unconfirmed)
+    notes.push(
+      'The fracture diagnosis is not confirmed (verification status unconfirmed/provisional/differential).',
+    );
+  if (e.kind === 'possible')
+    notes.push(
+      'Pathological fracture coded at an unspecified or "other" site: confirm that it is vertebral.',
+    );
+  if (e.dateSource === 'recorded')
+    notes.push('No onset date: the date shown is when the diagnosis was recorded.');
   return makeFinding(
     best.id,
     best.indicator,
@@ -58,7 +66,11 @@ export function recentFracture(ctx: RuleContext, episodes: FractureEpisode[]): F
  * vertebroplasty/kyphoplasty — seed 000, Lamy 2017, ECTS 2021). Decision 14: romosozumab started after the
  * fractures without zoledronate or denosumab → info, evidence is a 4-patient case series (seed 001).
  */
-export function suspectedRebound(ctx: RuleContext, course: DenosumabCourse, rebound: ReboundFracture[]): Finding | undefined {
+export function suspectedRebound(
+  ctx: RuleContext,
+  course: DenosumabCourse,
+  rebound: ReboundFracture[],
+): Finding | undefined {
   const { record, today } = ctx;
   const current = rebound.filter((r) => r.current);
   if (current.length === 0 || !course.last) return undefined;
@@ -66,7 +78,12 @@ export function suspectedRebound(ctx: RuleContext, course: DenosumabCourse, rebo
   if (dosesBetween(record, 'zoledronate', first - 1, today).length > 0) return undefined;
   const romosozumab = (record.byAgent.get('romosozumab') ?? []).some((m) => {
     const day = m.doseDay ?? m.startDay;
-    return day !== undefined && day >= first && day <= today && (m.kind !== 'request' || m.active || m.status === 'completed');
+    return (
+      day !== undefined &&
+      day >= first &&
+      day <= today &&
+      (m.kind !== 'request' || m.active || m.status === 'completed')
+    );
   });
   const last = course.last;
   const episodes = current.map((r) => r.episode);
@@ -75,7 +92,9 @@ export function suspectedRebound(ctx: RuleContext, course: DenosumabCourse, rebo
   const notes: string[] = [];
   if (romosozumab) {
     indicator = 'info';
-    notes.push('Romosozumab was started after these fractures without zoledronic acid or denosumab; the evidence for romosozumab in rebound fractures is a 4-patient case series.');
+    notes.push(
+      'Romosozumab was started after these fractures without zoledronic acid or denosumab; the evidence for romosozumab in rebound fractures is a 4-patient case series.',
+    );
   }
   const levels = new Set(episodes.map((e) => e.level ?? e.description));
   return makeFinding(

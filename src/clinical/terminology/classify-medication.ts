@@ -131,8 +131,16 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
   if (other) {
     const agent = other.concept.props.agent as Agent;
     const regimen =
-      agent === 'zoledronate' ? zoledronateRegimen(other.concept.props.regimen as Regimen | undefined, med) : 'unknown';
-    return { agent, regimen, matchedByText: false, code: other.recordCode, ...(other.concept.display ? { display: other.concept.display } : {}) };
+      agent === 'zoledronate'
+        ? zoledronateRegimen(other.concept.props.regimen as Regimen | undefined, med)
+        : 'unknown';
+    return {
+      agent,
+      regimen,
+      matchedByText: false,
+      code: other.recordCode,
+      ...(other.concept.display ? { display: other.concept.display } : {}),
+    };
   }
   if (!mayBeRelevantText(med.text)) return undefined;
   for (const [agent, pattern] of TEXT_AGENTS) {
@@ -151,7 +159,10 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
 const STRENGTH_MG = /(\d+(?:\.\d+)?)\s*mg\b(?!\s*\/\s*m?l)/i;
 
 /** R11: an oral glucocorticoid (VSAC oral-only set, else ingredient text without a non-systemic form). */
-export function classifyGlucocorticoid(terminology: Terminology, med: MedicationConcept): GlucocorticoidMatch | undefined {
+export function classifyGlucocorticoid(
+  terminology: Terminology,
+  med: MedicationConcept,
+): GlucocorticoidMatch | undefined {
   const coded = terminology.match('glucocorticoids', med.codings);
   if (coded) {
     const ingredient = coded.concept.props.ingredient ?? 'prednisone';

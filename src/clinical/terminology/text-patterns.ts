@@ -4,12 +4,14 @@
  * the knowledge base says so (§2.3.2 vertebral-fracture text). Patterns are tested against display + text.
  */
 
-export const DENOSUMAB_TEXT = /denosumab|prolia|xgeva|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|bomyntra|oziltus/i;
+export const DENOSUMAB_TEXT =
+  /denosumab|prolia|xgeva|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|bomyntra|oziltus/i;
 /** R1a strength regexes: 60 mg (60 mg/mL, 1 mL) = osteoporosis; 120 mg, 70 mg/mL or 1.7 mL = oncology. */
 export const DENOSUMAB_OSTEOPOROSIS_STRENGTH = /\b60\s*mg\b|60\s*mg\s*\/\s*ml/i;
 export const DENOSUMAB_ONCOLOGY_STRENGTH = /\b120\s*mg\b|70\s*mg\s*\/\s*ml|1\.7\s*ml/i;
 /** R1 brand lists (Prolia-type vs Xgeva-type), used only after codes, dose and strength text. */
-export const DENOSUMAB_OSTEOPOROSIS_BRANDS = /prolia|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|denosumab-(?:desu|kyqq|qbde)/i;
+export const DENOSUMAB_OSTEOPOROSIS_BRANDS =
+  /prolia|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|denosumab-(?:desu|kyqq|qbde)/i;
 export const DENOSUMAB_ONCOLOGY_BRANDS = /xgeva|bomyntra|oziltus|denosumab-(?:mobz|bmwo)/i;
 
 export const ZOLEDRONATE_TEXT = /zoledron|reclast|zometa|aclasta/i;
@@ -36,7 +38,8 @@ export const GLUCOCORTICOID_INGREDIENTS: readonly { ingredient: string; pattern:
   { ingredient: 'cortisone', pattern: /cortisone/i },
 ];
 /** Non-systemic forms are not part of the "oral only" glucocorticoid set (§2.7; R11 excludes the oral paste). */
-export const NON_SYSTEMIC_FORM = /cream|ointment|topical|inhal|nasal|ophthalm|\beye\b|\bear\b|otic|rectal|enema|suppositor|lotion|\bgel\b|spray|paste|drops|foam|intra-?articular/i;
+export const NON_SYSTEMIC_FORM =
+  /cream|ointment|topical|inhal|nasal|ophthalm|\beye\b|\bear\b|otic|rectal|enema|suppositor|lotion|\bgel\b|spray|paste|drops|foam|intra-?articular/i;
 
 /** Immunosuppressive ingredients (VSAC 2.16.840.1.113762.1.4.1151.32 members; RxCUIs not listed in §2.7 → text). */
 export const IMMUNOSUPPRESSANT_INGREDIENTS: readonly { ingredient: string; pattern: RegExp }[] = [
@@ -65,7 +68,8 @@ export const AUGMENTATION_TEXT = /vertebroplast|kyphoplast|vertebral (?:body )?a
 /** R9 MI/stroke text (no code matched). TIA and explicit history wording are excluded. */
 export const CV_EVENT_TEXT =
   /myocardial infarction|\bn?stemi\b|heart attack|stroke|cerebral infarction|cerebrovascular accident|\bcva\b|intracerebral (?:haem|hem)orrhage|subarachnoid (?:haem|hem)orrhage/i;
-export const CV_EVENT_TEXT_EXCLUSION = /transient ischa?emic|\btia\b|risk of|history of|family history|screening/i;
+export const CV_EVENT_TEXT_EXCLUSION =
+  /transient ischa?emic|\btia\b|risk of|history of|family history|screening/i;
 
 /** R12 transplant status in free text (only Z94.0 is a verified code). */
 export const TRANSPLANT_TEXT = /transplant/i;

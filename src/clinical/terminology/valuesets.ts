@@ -15,7 +15,16 @@ export const SOURCE_NOTE_URL = `${EXT}source-note`;
 export const CONCEPT_PROPERTY_URL = `${EXT}concept-property`;
 
 /** Labels of knowledge.md §0.1 that may be shipped; UNVERIFIED codes never become coded matches (decision 12). */
-export const SHIPPABLE_LABELS = new Set(['V-VSAC', 'V-HL7', 'V-FDA', 'V-NLM', 'V-CMS', 'V-LAB', 'V-REPO', 'PARTIAL']);
+export const SHIPPABLE_LABELS = new Set([
+  'V-VSAC',
+  'V-HL7',
+  'V-FDA',
+  'V-NLM',
+  'V-CMS',
+  'V-LAB',
+  'V-REPO',
+  'PARTIAL',
+]);
 
 export type ValueSetId =
   | 'denosumab'
@@ -72,7 +81,12 @@ export interface Terminology {
 interface RawConcept {
   code?: string;
   display?: string;
-  extension?: { url?: string; valueCode?: string; valueString?: string; extension?: { url?: string; valueCode?: string; valueString?: string }[] }[];
+  extension?: {
+    url?: string;
+    valueCode?: string;
+    valueString?: string;
+    extension?: { url?: string; valueCode?: string; valueString?: string }[];
+  }[];
 }
 interface RawValueSet {
   resourceType?: string;
@@ -98,7 +112,9 @@ function conceptFrom(valueSet: ValueSetId, system: string, raw: RawConcept): Con
 }
 
 /** Parse the ValueSet files; a malformed file fails start-up rather than silently dropping codes. */
-export function loadValueSetFiles(dir = projectPath('valuesets')): { id: ValueSetId; version: string; concepts: ConceptInfo[] }[] {
+export function loadValueSetFiles(
+  dir = projectPath('valuesets'),
+): { id: ValueSetId; version: string; concepts: ConceptInfo[] }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -148,7 +164,8 @@ export function compileTerminology(dir?: string): Terminology {
     const code = coding.code.trim();
     const system = typeof coding.system === 'string' ? coding.system.trim() : undefined;
     // §2.9: a missing system is tolerated only for the unambiguous ICD-10-CM shape.
-    const isIcd = system === SYSTEMS.icd10cm || (system === undefined && ICD10CM_SHAPE.test(code.toUpperCase()));
+    const isIcd =
+      system === SYSTEMS.icd10cm || (system === undefined && ICD10CM_SHAPE.test(code.toUpperCase()));
     if (isIcd) {
       const norm = normaliseIcd(code);
       for (let len = Math.min(norm.length, 7); len >= 3; len--) {

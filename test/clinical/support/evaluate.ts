@@ -1,5 +1,9 @@
 import type { FhirResource, HookName } from '../../../src/cds-hooks/types.js';
-import { DEFAULT_THRESHOLDS, type ClinicalThresholds, type OrderHookStatusCards } from '../../../src/config/clinical.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type ClinicalThresholds,
+  type OrderHookStatusCards,
+} from '../../../src/config/clinical.js';
 import { createClinicalEvaluator } from '../../../src/clinical/engine.js';
 import type { Finding } from '../../../src/clinical/findings.js';
 import { PATIENT_ID } from './fhir.js';
@@ -12,7 +16,10 @@ function evaluator(thresholds: Partial<ClinicalThresholds>, policy: OrderHookSta
   const key = JSON.stringify([thresholds, policy]);
   let e = evaluators.get(key);
   if (!e) {
-    e = createClinicalEvaluator({ thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds }, orderHookStatusCards: policy });
+    e = createClinicalEvaluator({
+      thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
+      orderHookStatusCards: policy,
+    });
     evaluators.set(key, e);
   }
   return e;
@@ -37,7 +44,11 @@ export function findingsFor(
     patientId: PATIENT_ID,
     resources,
     draftOrders: opts.drafts ?? [],
-    ...(opts.selections ? { selections: opts.selections } : hook === 'order-select' ? { selections: (opts.drafts ?? []).map((d) => `${d.resourceType}/${d.id}`) } : {}),
+    ...(opts.selections
+      ? { selections: opts.selections }
+      : hook === 'order-select'
+        ? { selections: (opts.drafts ?? []).map((d) => `${d.resourceType}/${d.id}`) }
+        : {}),
     now: typeof opts.now === 'string' ? new Date(opts.now) : (opts.now ?? NOW),
   });
 }

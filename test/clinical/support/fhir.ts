@@ -18,7 +18,14 @@ export function patient(overrides: Record<string, unknown> = {}): FhirResource {
 }
 
 export const osteoporosis = (): FhirResource =>
-  condition({ system: ICD10CM, code: 'M81.0', display: 'Age-related osteoporosis without current pathological fracture' }, { onset: '2019-01-01' });
+  condition(
+    {
+      system: ICD10CM,
+      code: 'M81.0',
+      display: 'Age-related osteoporosis without current pathological fracture',
+    },
+    { onset: '2019-01-01' },
+  );
 
 export interface CodeSpec {
   system?: string;
@@ -28,17 +35,51 @@ export interface CodeSpec {
 }
 
 const concept = (c: CodeSpec) => ({
-  ...(c.code ? { coding: [{ ...(c.system ? { system: c.system } : {}), code: c.code, ...(c.display ? { display: c.display } : {}) }] } : {}),
+  ...(c.code
+    ? {
+        coding: [
+          {
+            ...(c.system ? { system: c.system } : {}),
+            code: c.code,
+            ...(c.display ? { display: c.display } : {}),
+          },
+        ],
+      }
+    : {}),
   ...(c.text ? { text: c.text } : {}),
 });
 
-export const PROLIA: CodeSpec = { system: RXNORM, code: '993452', display: '1 ML denosumab 60 MG/ML Prefilled Syringe' };
-export const XGEVA: CodeSpec = { system: RXNORM, code: '1046402', display: '1.7 ML denosumab 70 MG/ML Injection [Xgeva]' };
+export const PROLIA: CodeSpec = {
+  system: RXNORM,
+  code: '993452',
+  display: '1 ML denosumab 60 MG/ML Prefilled Syringe',
+};
+export const XGEVA: CodeSpec = {
+  system: RXNORM,
+  code: '1046402',
+  display: '1.7 ML denosumab 70 MG/ML Injection [Xgeva]',
+};
 export const JUBBONTI: CodeSpec = { system: RXNORM, code: '2715513', display: 'Jubbonti 60 MG/ML' };
-export const ZOLEDRONATE_5: CodeSpec = { system: RXNORM, code: '705824', display: '100 ML zoledronic acid 0.05 MG/ML Injection' };
-export const ALENDRONATE_70: CodeSpec = { system: RXNORM, code: '904431', display: 'alendronic acid 70 MG Oral Tablet' };
-export const PREDNISONE_5: CodeSpec = { system: RXNORM, code: '312617', display: 'prednisone 5 MG Oral Tablet' };
-export const TERIPARATIDE: CodeSpec = { system: RXNORM, code: '1435115', display: 'teriparatide 0.25 MG/ML pen' };
+export const ZOLEDRONATE_5: CodeSpec = {
+  system: RXNORM,
+  code: '705824',
+  display: '100 ML zoledronic acid 0.05 MG/ML Injection',
+};
+export const ALENDRONATE_70: CodeSpec = {
+  system: RXNORM,
+  code: '904431',
+  display: 'alendronic acid 70 MG Oral Tablet',
+};
+export const PREDNISONE_5: CodeSpec = {
+  system: RXNORM,
+  code: '312617',
+  display: 'prednisone 5 MG Oral Tablet',
+};
+export const TERIPARATIDE: CodeSpec = {
+  system: RXNORM,
+  code: '1435115',
+  display: 'teriparatide 0.25 MG/ML pen',
+};
 export const ROMOSOZUMAB: CodeSpec = { text: 'romosozumab-aqqg 105 MG/1.17 ML (Evenity) 210 mg SC monthly' };
 
 export function administration(
@@ -53,7 +94,14 @@ export function administration(
     medicationCodeableConcept: concept(med),
     subject,
     ...(date ? { effectiveDateTime: date } : {}),
-    ...(opts.doseMg !== undefined ? { dosage: { route: { text: 'subcutaneous' }, dose: { value: opts.doseMg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } } } : {}),
+    ...(opts.doseMg !== undefined
+      ? {
+          dosage: {
+            route: { text: 'subcutaneous' },
+            dose: { value: opts.doseMg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' },
+          },
+        }
+      : {}),
   };
 }
 
@@ -62,7 +110,14 @@ export const prolia = (date: string, opts: { status?: string; id?: string } = {}
 
 export function statement(
   med: CodeSpec,
-  opts: { status?: string; effectiveDateTime?: string; period?: { start?: string; end?: string }; dateAsserted?: string; id?: string; dosage?: unknown[] } = {},
+  opts: {
+    status?: string;
+    effectiveDateTime?: string;
+    period?: { start?: string; end?: string };
+    dateAsserted?: string;
+    id?: string;
+    dosage?: unknown[];
+  } = {},
 ): FhirResource {
   return {
     resourceType: 'MedicationStatement',
@@ -79,7 +134,17 @@ export function statement(
 
 export function medicationRequest(
   med: CodeSpec,
-  opts: { status?: string; authoredOn?: string; id?: string; doseMg?: number; doseUnits?: number; frequency?: number; period?: number; periodUnit?: string; intent?: string } = {},
+  opts: {
+    status?: string;
+    authoredOn?: string;
+    id?: string;
+    doseMg?: number;
+    doseUnits?: number;
+    frequency?: number;
+    period?: number;
+    periodUnit?: string;
+    intent?: string;
+  } = {},
 ): FhirResource {
   const hasDosage = opts.doseMg !== undefined || opts.doseUnits !== undefined || opts.frequency !== undefined;
   return {
@@ -94,7 +159,13 @@ export function medicationRequest(
       ? {
           dosageInstruction: [
             {
-              timing: { repeat: { frequency: opts.frequency ?? 1, period: opts.period ?? 1, periodUnit: opts.periodUnit ?? 'd' } },
+              timing: {
+                repeat: {
+                  frequency: opts.frequency ?? 1,
+                  period: opts.period ?? 1,
+                  periodUnit: opts.periodUnit ?? 'd',
+                },
+              },
               doseAndRate: [
                 {
                   doseQuantity:
@@ -111,21 +182,54 @@ export function medicationRequest(
 }
 
 export const draftMedication = (med: CodeSpec, id: string, opts: { doseMg?: number; status?: string } = {}) =>
-  medicationRequest(med, { id, status: opts.status ?? 'draft', intent: 'proposal', ...(opts.doseMg !== undefined ? { doseMg: opts.doseMg } : {}) });
+  medicationRequest(med, {
+    id,
+    status: opts.status ?? 'draft',
+    intent: 'proposal',
+    ...(opts.doseMg !== undefined ? { doseMg: opts.doseMg } : {}),
+  });
 
 export function serviceRequest(code: CodeSpec, id: string): FhirResource {
-  return { resourceType: 'ServiceRequest', id, status: 'draft', intent: 'proposal', code: concept(code), subject };
+  return {
+    resourceType: 'ServiceRequest',
+    id,
+    status: 'draft',
+    intent: 'proposal',
+    code: concept(code),
+    subject,
+  };
 }
 
 export function condition(
   code: CodeSpec,
-  opts: { onset?: string; recordedDate?: string; verification?: string; clinicalStatus?: string; id?: string; bodySite?: string } = {},
+  opts: {
+    onset?: string;
+    recordedDate?: string;
+    verification?: string;
+    clinicalStatus?: string;
+    id?: string;
+    bodySite?: string;
+  } = {},
 ): FhirResource {
   return {
     resourceType: 'Condition',
     id: opts.id ?? nextId('c'),
-    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: opts.clinicalStatus ?? 'active' }] },
-    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: opts.verification ?? 'confirmed' }] },
+    clinicalStatus: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+          code: opts.clinicalStatus ?? 'active',
+        },
+      ],
+    },
+    verificationStatus: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+          code: opts.verification ?? 'confirmed',
+        },
+      ],
+    },
     code: concept(code),
     subject,
     ...(opts.onset ? { onsetDateTime: opts.onset } : {}),
@@ -134,8 +238,16 @@ export function condition(
   };
 }
 
-export const icd = (code: string, display?: string): CodeSpec => ({ system: ICD10CM, code, ...(display ? { display } : {}) });
-export const snomed = (code: string, display?: string): CodeSpec => ({ system: SNOMED, code, ...(display ? { display } : {}) });
+export const icd = (code: string, display?: string): CodeSpec => ({
+  system: ICD10CM,
+  code,
+  ...(display ? { display } : {}),
+});
+export const snomed = (code: string, display?: string): CodeSpec => ({
+  system: SNOMED,
+  code,
+  ...(display ? { display } : {}),
+});
 
 export function observation(
   loinc: string,
@@ -151,12 +263,32 @@ export function observation(
     code: { coding: [{ system: LOINC, code: loinc }] },
     subject,
     effectiveDateTime: date,
-    ...(value !== undefined ? { valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } } : {}),
+    ...(value !== undefined
+      ? { valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }
+      : {}),
     ...(opts.low !== undefined || opts.high !== undefined
-      ? { referenceRange: [{ ...(opts.low !== undefined ? { low: { value: opts.low, unit } } : {}), ...(opts.high !== undefined ? { high: { value: opts.high, unit } } : {}) }] }
+      ? {
+          referenceRange: [
+            {
+              ...(opts.low !== undefined ? { low: { value: opts.low, unit } } : {}),
+              ...(opts.high !== undefined ? { high: { value: opts.high, unit } } : {}),
+            },
+          ],
+        }
       : {}),
     ...(opts.interpretation
-      ? { interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: opts.interpretation }] }] }
+      ? {
+          interpretation: [
+            {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+                  code: opts.interpretation,
+                },
+              ],
+            },
+          ],
+        }
       : {}),
   };
 }
