@@ -49,8 +49,13 @@ export interface EngineInput {
   patientId: string;
   /** Every resource from prefetch / the FHIR fallback, de-duplicated by type/id. */
   resources: FhirResource[];
-  /** Draft orders from context.draftOrders (R4, STU3 or DSTU2 shapes), as received. */
+  /** Draft orders from context.draftOrders (R4, STU3 or DSTU2 shapes), as received (Medication entries included). */
   draftOrders: FhirResource[];
+  /**
+   * Medication resources read from fhirServer for `unresolvedMedicationReferences(resources, draftOrders)`
+   * (src/clinical/record/medication-references.ts); used only after contained, data and draft-Bundle Medications.
+   */
+  medications?: FhirResource[];
   /** order-select: the `Type/id` references of the newly selected orders. */
   selections?: string[];
   now: Date;
@@ -97,6 +102,7 @@ export function createClinicalEvaluator(
       input.now,
       terminology,
       recordOptions,
+      { draftOrders: input.draftOrders, ...(input.medications ? { medications: input.medications } : {}) },
     );
     const ctx: RuleContext = { record, today: record.today, thresholds };
     let course = denosumabCourse(record, thresholds);

@@ -10,6 +10,7 @@ import {
 } from './medications.js';
 import { normaliseObservation, normalisePatient, normaliseProcedure, weightInKg } from './observations.js';
 import type { Json } from './fhir-read.js';
+import { indexMedications } from './medication-references.js';
 import type {
   ConditionRecord,
   LabResult,
@@ -26,6 +27,14 @@ export interface RecordOptions {
   classifyMedication?: MedicationClassifier;
 }
 
+/** Resources that are not patient data but complete it (issue #16 item 1). */
+export interface RecordSources {
+  /** `context.draftOrders` resources: their Medication entries resolve references (Epic, since 2024). */
+  draftOrders?: readonly FhirResource[];
+  /** Medications read from fhirServer for the references the data left unresolved. */
+  medications?: readonly FhirResource[];
+}
+
 /**
  * Normalise the request's resources once into the indexed view the rules read. One pass buckets the resources by
  * type (Medication and Patient are needed to read the others), a second pass normalises each bucket.
@@ -36,11 +45,12 @@ export function buildPatientRecord(
   now: Date,
   terminology: Terminology,
   options: RecordOptions,
+  sources: RecordSources = {},
 ): PatientRecord {
   const today = dayFromInstant(now);
   const window: DateWindow = { today, latest: addDays(today, options.futureToleranceDays) };
 
-  const medicationIndex = new Map<string, Json>();
+  const medicationIndex = indexMedications(resources, sources.draftOrders, sources.medications);
   const medicationResources: Json[] = [];
   const conditionResources: Json[] = [];
   const observationResources: Json[] = [];
@@ -49,9 +59,8 @@ export function buildPatientRecord(
   for (const resource of resources) {
     if (!resource || typeof resource !== 'object') continue;
     const type = resource.resourceType;
-    if (type === 'Medication') {
-      if (typeof resource.id === 'string') medicationIndex.set(`Medication/${resource.id}`, resource);
-    } else if (isMedicationType(type)) medicationResources.push(resource);
+    if (type === 'Medication') continue;
+    if (isMedicationType(type)) medicationResources.push(resource);
     else if (type === 'Condition') conditionResources.push(resource);
     else if (type === 'Observation') observationResources.push(resource);
     else if (type === 'Procedure') procedureResources.push(resource);

@@ -12,8 +12,9 @@ import {
   type Json,
 } from './fhir-read.js';
 
-/** Medication resources of the record by `Medication/id`, for `medicationReference` (R2, §2.9). */
-export type MedicationIndex = ReadonlyMap<string, Json>;
+import { containedMedication, type MedicationIndex } from './medication-references.js';
+
+export type { MedicationIndex } from './medication-references.js';
 
 function strengthText(ingredient: Json): string {
   const strength = asObject(ingredient.strength) ?? asObject(ingredient.strengthRatio);
@@ -41,8 +42,9 @@ function medicationResourceConcept(medication: Json): Concept {
 
 /**
  * The drug of a medication resource (R4/STU3 MedicationRequest/Statement/Administration, DSTU2 MedicationOrder,
- * R5 CodeableReference): `medicationCodeableConcept`, or `medicationReference` resolved to a contained or
- * bundled Medication. Unresolvable references keep their display text.
+ * R5 CodeableReference): `medicationCodeableConcept`, or `medicationReference` resolved to a contained Medication,
+ * else one of `medications` (the data, the draft Bundle, or read from fhirServer: medication-references.ts).
+ * Unresolvable references keep their display text, which is then only a text match (decision 5).
  */
 export function medicationConcept(resource: Json, medications: MedicationIndex): Concept {
   const parts: Concept[] = [];
@@ -55,10 +57,7 @@ export function medicationConcept(resource: Json, medications: MedicationIndex):
     const target = asString(ref.reference);
     let medication: Json | undefined;
     if (target?.startsWith('#')) {
-      const id = target.slice(1);
-      medication = asArray(resource.contained)
-        .map(asObject)
-        .find((c) => c?.resourceType === 'Medication' && c.id === id);
+      medication = containedMedication(resource, target.slice(1));
     } else if (target) {
       const key = referenceKey(target);
       if (key) medication = medications.get(key);

@@ -46,6 +46,8 @@ export function readDraftOrders(
   for (const draft of drafts) {
     const resource = asObject(draft) as Json | undefined;
     if (!resource || typeof resource.resourceType !== 'string') continue;
+    // A Medication entry of the draft Bundle describes an order's drug (item 1); it is not an order itself.
+    if (resource.resourceType === 'Medication') continue;
     const ref = referenceOf(resource);
     const status = readStatus(resource.status) ?? '';
     if (MEDICATION_ORDER_TYPES.has(resource.resourceType)) {

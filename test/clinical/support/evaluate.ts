@@ -31,6 +31,8 @@ export function findingsFor(
   opts: {
     hook?: HookName;
     drafts?: FhirResource[];
+    /** Medications read from fhirServer (EngineInput.medications). */
+    medications?: FhirResource[];
     selections?: string[];
     now?: Date | string;
     thresholds?: Partial<ClinicalThresholds>;
@@ -44,6 +46,7 @@ export function findingsFor(
     patientId: PATIENT_ID,
     resources,
     draftOrders: opts.drafts ?? [],
+    ...(opts.medications ? { medications: opts.medications } : {}),
     ...(opts.selections
       ? { selections: opts.selections }
       : hook === 'order-select'
