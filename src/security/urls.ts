@@ -1,7 +1,10 @@
 /** URL comparisons used by the trust checks: a trailing slash never makes two URLs different. */
 
 export function withoutTrailingSlash(href: string): string {
-  return href.replace(/\/+$/, '');
+  // A loop, not /\/+$/: that regex restarts at every slash of a long run and is quadratic in it (issue 11).
+  let end = href.length;
+  while (end > 0 && href.charCodeAt(end - 1) === 47) end--;
+  return end === href.length ? href : href.slice(0, end);
 }
 
 /** Origin + path of a base URL, no query, no fragment, no trailing slash (e.g. `https://ehr.example/fhir/r4`). */

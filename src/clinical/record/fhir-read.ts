@@ -75,9 +75,17 @@ export function conceptLabel(v: unknown): string {
   return '';
 }
 
+/**
+ * Longest concept text kept for the text fallbacks (issue 11): every pattern then runs on at most this much text,
+ * whatever the size of a display or the number of codings. Real drug and condition texts are far shorter.
+ */
+export const MAX_CONCEPT_TEXT = 4096;
+
+const capped = (text: string) => (text.length > MAX_CONCEPT_TEXT ? text.slice(0, MAX_CONCEPT_TEXT) : text);
+
 /** A CodeableConcept (or a bare Coding, or a plain string) as codings + text. */
 export function readConcept(v: unknown): Concept {
-  if (typeof v === 'string') return { codings: [], text: v };
+  if (typeof v === 'string') return { codings: [], text: capped(v) };
   const o = asObject(v);
   if (!o) return { codings: [], text: '' };
   const codings: CodingLike[] = [];
@@ -89,9 +97,9 @@ export function readConcept(v: unknown): Concept {
     if (!coding) continue;
     codings.push({ system: coding.system, code: coding.code, display: coding.display });
     const display = asString(coding.display);
-    if (display) text = text.length > 0 ? `${text} | ${display}` : display;
+    if (display && text.length < MAX_CONCEPT_TEXT) text = text.length > 0 ? `${text} | ${display}` : display;
   }
-  return { codings, text };
+  return { codings, text: capped(text) };
 }
 
 export function mergeConcepts(...concepts: Concept[]): Concept {
@@ -100,9 +108,10 @@ export function mergeConcepts(...concepts: Concept[]): Concept {
   let text = '';
   for (const c of concepts) {
     for (const coding of c.codings) codings.push(coding);
-    if (c.text.length > 0) text = text.length > 0 ? `${text} | ${c.text}` : c.text;
+    if (c.text.length > 0 && text.length < MAX_CONCEPT_TEXT)
+      text = text.length > 0 ? `${text} | ${c.text}` : c.text;
   }
-  return { codings, text };
+  return { codings, text: capped(text) };
 }
 
 /** A status that may be a code string or (non-strict / R4 Condition) a CodeableConcept. */
@@ -147,8 +156,38 @@ export function referenceOf(resource: Json): string | undefined {
   return type && id ? `${type}/${id}` : undefined;
 }
 
-/** The `Type/id` tail of a reference string (relative, absolute URL or with _history). */
+/** Longest reference read (Epic's ids run to about 190 characters); a longer one resolves to nothing. */
+export const MAX_REFERENCE_LENGTH = 1024;
+
+/**
+ * The `Type/id` tail of a reference string (relative, absolute URL or with _history). Read by splitting on `/`
+ * rather than by an unanchored regex: a regex that may start at every letter of a 160,000-letter reference
+ * backtracks in quadratic time and froze the process (issue 11).
+ */
 export function referenceKey(ref: string): string | undefined {
-  const m = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
-  return m ? `${m[1]}/${m[2]}` : undefined;
+  if (ref.length > MAX_REFERENCE_LENGTH) return undefined;
+  const parts = ref.split('/');
+  let end = parts.length;
+  // `…/Type/id/_history/vid`: the version must be non-empty, as `[^/]+`.
+  if (end >= 4 && parts[end - 2] === '_history' && parts[end - 1] !== '') end -= 2;
+  if (end < 2) return undefined;
+  const id = parts[end - 1]!;
+  // The type is the trailing letters of its segment (`https:` + `//host` never reaches here as a type: ids follow it).
+  const segment = parts[end - 2]!;
+  let start = segment.length;
+  while (start > 0 && isAsciiLetter(segment.charCodeAt(start - 1))) start--;
+  const type = segment.slice(start);
+  return type.length > 0 && isFhirId(id) ? `${type}/${id}` : undefined;
+}
+
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** `[A-Za-z0-9\-.]{1,64}`, the FHIR id syntax. */
+function isFhirId(id: string): boolean {
+  if (id.length === 0 || id.length > 64) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (!(isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 46)) return false;
+  }
+  return true;
 }

@@ -156,7 +156,12 @@ export function classifyAgent(terminology: Terminology, med: MedicationConcept):
   return undefined;
 }
 
-const STRENGTH_MG = /(\d+(?:\.\d+)?)\s*mg\b(?!\s*\/\s*m?l)/i;
+/**
+ * A strength in mg (not mg/mL). The lookbehind lets a number start only where a digit run starts: without it the
+ * search restarts inside a run of digits at every position, quadratic in the run's length ("prednisone " + 150,000
+ * digits took 8 s, issue 11).
+ */
+const STRENGTH_MG = /(?<![\d.])(\d+(?:\.\d+)?)\s*mg\b(?!\s*\/\s*m?l)/i;
 
 /** R11: an oral glucocorticoid (VSAC oral-only set, else ingredient text without a non-systemic form). */
 export function classifyGlucocorticoid(
