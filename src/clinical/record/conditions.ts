@@ -1,5 +1,5 @@
 import { addMonths, parseDay, type Day } from '../dates.js';
-import { ICD10CM_SHAPE, SYSTEMS, normaliseIcd } from '../terminology/systems.js';
+import { ICD10CM_SHAPE, SYSTEMS, canonicalSystem, normaliseIcd } from '../terminology/systems.js';
 import * as T from '../terminology/text-patterns.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import {
@@ -72,7 +72,7 @@ function classifyFracture(
       .filter(
         (c) =>
           typeof c.code === 'string' &&
-          (c.system === SYSTEMS.icd10cm ||
+          (canonicalSystem(c.system) === SYSTEMS.icd10cm ||
             (c.system === undefined && ICD10CM_SHAPE.test(c.code.toUpperCase()))),
       )
       .map((c) => normaliseIcd(c.code as string));

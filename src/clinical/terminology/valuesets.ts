@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '../../paths.js';
-import { ICD10CM_SHAPE, SYSTEMS, normaliseIcd } from './systems.js';
+import { ICD10CM_SHAPE, SYSTEMS, canonicalSystem, ndcProductCandidates, normaliseIcd } from './systems.js';
 
 /**
  * The curated code lists of knowledge.md §2, shipped as versioned FHIR ValueSet JSON in `valuesets/`, loaded and
  * compiled once at start-up into hash maps (system|code → concept). ICD-10-CM entries are prefixes matched on the
- * normalised code; every other system is matched exactly on (system, code).
+ * normalised code; NDC entries are product codes matched on the record's NDC in any of its forms (systems.ts);
+ * every other system is matched exactly on (system, code). A record's system is read through canonicalSystem, so
+ * an OID (`urn:oid:2.16.840.1.113883.6.88`) matches like the URI.
  */
 
 const EXT = 'https://dmab-cds.example.org/fhir/StructureDefinition/';
@@ -140,6 +142,8 @@ export function compileTerminology(dir?: string): Terminology {
   // finds; otherwise the joined key is used, as it always was.
   let splitKeysExact = true;
   const all: ConceptInfo[] = [];
+  // NDC products of every value set, to refuse an unhyphenated 10-digit NDC whose readings name different products.
+  const allNdc = new Map<string, ConceptInfo>();
   for (const file of files) {
     const vs: CompiledValueSet = { exact: new Map(), bySystem: new Map(), icdPrefixes: new Map() };
     for (const concept of file.concepts) {
@@ -147,7 +151,15 @@ export function compileTerminology(dir?: string): Terminology {
       if (!SHIPPABLE_LABELS.has(concept.label)) continue;
       all.push(concept);
       if (concept.system === SYSTEMS.icd10cm) vs.icdPrefixes.set(normaliseIcd(concept.code), concept);
-      else {
+      else if (concept.system === SYSTEMS.ndc) {
+        const product = ndcProductCandidates(concept.code);
+        if (product.length !== 1)
+          throw new Error(`valuesets/${file.id}: NDC ${concept.code} is not a hyphenated code`);
+        let codes = vs.bySystem.get(SYSTEMS.ndc);
+        if (!codes) vs.bySystem.set(SYSTEMS.ndc, (codes = new Map()));
+        codes.set(product[0]!, concept);
+        allNdc.set(product[0]!, concept);
+      } else {
         vs.exact.set(`${concept.system}|${concept.code}`, concept);
         if (concept.system.includes('|') || concept.code.includes('|')) splitKeysExact = false;
         let codes = vs.bySystem.get(concept.system);
@@ -162,7 +174,7 @@ export function compileTerminology(dir?: string): Terminology {
   function matchOne(vs: CompiledValueSet, coding: CodingLike): CodedMatch | undefined {
     if (typeof coding.code !== 'string' || coding.code.length === 0) return undefined;
     const code = coding.code.trim();
-    const system = typeof coding.system === 'string' ? coding.system.trim() : undefined;
+    const system = canonicalSystem(coding.system);
     // §2.9: a missing system is tolerated only for the unambiguous ICD-10-CM shape.
     const isIcd =
       system === SYSTEMS.icd10cm || (system === undefined && ICD10CM_SHAPE.test(code.toUpperCase()));
@@ -175,8 +187,24 @@ export function compileTerminology(dir?: string): Terminology {
       return undefined;
     }
     if (!system) return undefined;
+    if (system === SYSTEMS.ndc) return matchNdc(vs, code);
     const hit = splitKeysExact ? vs.bySystem.get(system)?.get(code) : vs.exact.get(`${system}|${code}`);
     return hit ? { concept: hit, recordCode: code, originalCode: code } : undefined;
+  }
+
+  /** An NDC in any form → the product it names, when its readings name exactly one known product. */
+  function matchNdc(vs: CompiledValueSet, code: string): CodedMatch | undefined {
+    const codes = vs.bySystem.get(SYSTEMS.ndc);
+    if (!codes) return undefined;
+    let found: ConceptInfo | undefined;
+    for (const candidate of ndcProductCandidates(code)) {
+      const known = allNdc.get(candidate);
+      if (!known) continue;
+      if (found && found !== known) return undefined;
+      found = known;
+    }
+    if (!found || codes.get(ndcProductCandidates(found.code)[0]!) !== found) return undefined;
+    return { concept: found, recordCode: code, originalCode: code };
   }
 
   return {
