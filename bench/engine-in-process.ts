@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { CdsEngine, EngineInput } from '../src/clinical/engine.js';
+import type { CdsEngine, EngineInput } from '../src/clinical/evaluator.js';
 import type { loadConfig as LoadConfig } from '../src/config/index.js';
 import { percentile } from './load.js';
 import type { SyntheticPatient } from './patients.js';
@@ -22,7 +22,7 @@ export async function loadProductionEngine(env: Record<string, string>): Promise
   const { loadConfig } = (await import(new URL('config/index.js', DIST).href)) as {
     loadConfig: typeof LoadConfig;
   };
-  const { createEngine } = (await import(new URL('clinical/engine.js', DIST).href)) as {
+  const { createEngine } = (await import(new URL('clinical/evaluator.js', DIST).href)) as {
     createEngine: (options: unknown) => CdsEngine;
   };
   return createEngine(loadConfig({ ...process.env, ...env }).clinical);

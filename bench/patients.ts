@@ -1,4 +1,4 @@
-import type { FhirResource } from '../src/cds-hooks/types.js';
+import type { FhirResource } from '../src/protocol/types.js';
 
 /**
  * Synthetic patients for the benchmark: a realistic chart (years of unrelated prescriptions, problems, labs and

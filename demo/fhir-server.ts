@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import type { HttpMethod } from '@medplum/fhir-router';
-import type { FhirResource } from '../src/cds-hooks/types.js';
+import type { FhirResource } from '../src/protocol/types.js';
 import { FhirEngine } from './fhir-engine.js';
 import { capabilityStatement } from './capability-statement.js';
 

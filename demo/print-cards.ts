@@ -1,4 +1,4 @@
-import type { Card, HookName, Indicator } from '../src/cds-hooks/types.js';
+import type { Card, HookName, Indicator } from '../src/protocol/types.js';
 import type { DemoPatient } from '../src/preview/demo-patients.js';
 
 /** Terminal rendering of hook results: one block per patient and hook, then a coverage summary. */

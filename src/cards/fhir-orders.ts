@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FhirResource } from '../cds-hooks/types.js';
+import type { FhirResource } from '../protocol/types.js';
 import type { Concept, OrderDefinition } from './content-schema.js';
 
 /**

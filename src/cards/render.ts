@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Card, HookName } from '../cds-hooks/types.js';
+import type { Card, HookName } from '../protocol/types.js';
 import type { Finding } from '../clinical/findings.js';
 import { projectPath } from '../paths.js';
 import { isoDateOf } from './dates.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Action, Suggestion } from '../cds-hooks/types.js';
+import type { Action, Suggestion } from '../protocol/types.js';
 import { addMonths, isIsoDate } from './dates.js';
 import type { CompiledAction, CompiledCard } from './loader.js';
 import { conditionHolds, type Facts } from './template.js';

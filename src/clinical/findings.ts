@@ -1,4 +1,4 @@
-import type { Indicator } from '../cds-hooks/types.js';
+import type { Indicator } from '../protocol/types.js';
 
 /**
  * The contract between the rules (src/clinical/rules) and the card renderer (src/cards): a rule produces

@@ -1,6 +1,6 @@
-import type { Card, HookName } from '../cds-hooks/types.js';
-import type { FeedbackItem } from '../cds-hooks/schemas/feedback.js';
-import type { KeySource } from '../cds-hooks/prefetch/resolve.js';
+import type { Card, HookName } from '../protocol/types.js';
+import type { FeedbackItem } from '../protocol/schemas/feedback.js';
+import type { KeySource } from '../protocol/prefetch/resolve.js';
 
 /**
  * What the protocol layer reports as it works. Metrics, the card log and anything else that observes requests

@@ -1,4 +1,4 @@
-import type { FhirResource } from '../cds-hooks/types.js';
+import type { FhirResource } from '../protocol/types.js';
 
 /**
  * One line per chart record for the preview page ("2024-11-15 · MedicationAdministration · Prolia 60 mg …"), so a

@@ -1,4 +1,4 @@
-import type { FhirResource, HookName, Indicator } from '../cds-hooks/types.js';
+import type { FhirResource, HookName, Indicator } from '../protocol/types.js';
 import type { CatalogueId } from '../clinical/findings.js';
 import { dateBefore, today, type Offset } from './calendar.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FhirResource, HookName } from '../cds-hooks/types.js';
-import type { ServiceDefinition } from '../cds-hooks/services.js';
+import type { FhirResource, HookName } from '../protocol/types.js';
+import type { ServiceDefinition } from '../protocol/service-definitions.js';
 import type { DemoPatient } from './demo-patients.js';
 
 /** What the demo patients become on the wire: FHIR transaction Bundles, prefetch, and CDS Hooks requests. */

@@ -1,4 +1,4 @@
-import type { FhirResource } from '../cds-hooks/types.js';
+import type { FhirResource } from '../protocol/types.js';
 
 /**
  * Builders for the FHIR R4 resources of the demo patients. Codes come from knowledge.md section 2 (only codes with

@@ -1,5 +1,5 @@
-import type { HookName } from '../cds-hooks/types.js';
-import type { ServiceDefinition } from '../cds-hooks/services.js';
+import type { HookName } from '../protocol/types.js';
+import type { ServiceDefinition } from '../protocol/service-definitions.js';
 import { chartLine, type ChartLine } from './chart-summary.js';
 import { demoPatients, type ExpectedCard } from './demo-patients.js';
 import { hookRequest, hooksFor, serviceFor } from './demo-requests.js';

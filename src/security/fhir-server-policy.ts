@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { loadUndici } from '../http/undici.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { FhirFetchError } from '../cds-hooks/fhir-client.js';
+import { FhirFetchError } from '../protocol/fhir-client.js';
 import { HttpProblem } from '../errors.js';
 import type { CallerIdentity, FhirServerPolicy } from '../plugins/decorations.js';
 import { guardedLookup } from './guarded-lookup.js';

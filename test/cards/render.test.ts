@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests navigate untyped JSON content and FHIR resources */
 import { describe, expect, it } from 'vitest';
 import { renderCards } from '../../src/cards/render.js';
-import type { Card } from '../../src/cds-hooks/types.js';
-import { cdsResponseSchema } from '../../src/cds-hooks/schemas/response.js';
+import type { Card } from '../../src/protocol/types.js';
+import { cdsResponseSchema } from '../../src/protocol/schemas/response.js';
 import { CATALOGUE_IDS, type CatalogueId } from '../../src/clinical/findings.js';
 import { fhirR4Problems } from './fhir-validator.js';
 import { NOW, PATIENT_ID, TODAY, findingFor } from './fixtures.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
-import { discoveryResponseSchema } from '../../src/cds-hooks/schemas/response.js';
-import { assertValidTemplate } from '../../src/cds-hooks/prefetch/templates.js';
+import { discoveryResponseSchema } from '../../src/protocol/schemas/response.js';
+import { assertValidTemplate } from '../../src/protocol/prefetch/templates.js';
 
 describe('GET /cds-services (discovery)', () => {
   let app: FastifyInstance;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
 import { expectErrorBody } from '../support/response-check.js';
 import { SERVICE } from '../support/requests.js';
-import type { FeedbackItem } from '../../src/cds-hooks/schemas/feedback.js';
+import type { FeedbackItem } from '../../src/protocol/schemas/feedback.js';
 
 const url = `${SERVICE.orderSelect}/feedback`;
 const accepted = {

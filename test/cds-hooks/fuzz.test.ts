@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
-import { cdsResponseSchema } from '../../src/cds-hooks/schemas/response.js';
+import { cdsResponseSchema } from '../../src/protocol/schemas/response.js';
 import { orderSelectRequest, patientViewRequest, SERVICE } from '../support/requests.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   patientViewRequest,
   SERVICE,
 } from '../support/requests.js';
-import type { EngineInput } from '../../src/clinical/engine.js';
+import type { EngineInput } from '../../src/clinical/evaluator.js';
 
 /** An engine that records what the protocol layer handed it, so the tests see the pipeline's output. */
 function recordingEngine() {

@@ -4,8 +4,8 @@ import { buildTestApp } from '../support/build-app.js';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
 import { expectErrorBody, expectValidCdsResponse } from '../support/response-check.js';
 import { fullPrefetch, patientViewRequest, SERVICE } from '../support/requests.js';
-import type { EngineInput } from '../../src/clinical/engine.js';
-import type { FhirResource } from '../../src/cds-hooks/types.js';
+import type { EngineInput } from '../../src/clinical/evaluator.js';
+import type { FhirResource } from '../../src/protocol/types.js';
 
 const PATIENT: FhirResource = {
   resourceType: 'Patient',

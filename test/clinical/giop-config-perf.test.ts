@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseClinicalConfig, DEFAULT_THRESHOLDS } from '../../src/config/clinical.js';
 import { ConfigError } from '../../src/config/env.js';
-import { createClinicalEvaluator } from '../../src/clinical/engine.js';
+import { createClinicalEvaluator } from '../../src/clinical/evaluator.js';
 import * as F from './support/fhir.js';
 import { byId, findingsFor, ids, NOW } from './support/evaluate.js';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
 import { fixedClock } from '../../src/clock.js';
-import { loadServiceDefinitions } from '../../src/cds-hooks/services.js';
-import type { Card } from '../../src/cds-hooks/types.js';
+import { loadServiceDefinitions } from '../../src/protocol/service-definitions.js';
+import type { Card } from '../../src/protocol/types.js';
 import { demoPatients } from '../../src/preview/demo-patients.js';
 import { hookRequest, hooksFor, serviceFor } from '../../src/preview/demo-requests.js';
 

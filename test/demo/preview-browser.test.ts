@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, testConfig } from '../support/build-app.js';
-import { createEngine } from '../../src/clinical/engine.js';
+import { createEngine } from '../../src/clinical/evaluator.js';
 import { projectPath } from '../../src/paths.js';
 import { HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
 import { INDICATOR_COLOURS } from '../../src/preview/page/styles.js';

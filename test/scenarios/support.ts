@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { FhirResource, HookName } from '../../src/cds-hooks/types.js';
+import type { FhirResource, HookName } from '../../src/protocol/types.js';
 import { PATIENT_ID } from '../clinical/support/fhir.js';
 
 export const SERVICE: Record<HookName, string> = {

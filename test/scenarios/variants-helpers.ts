@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { FhirResource, HookName } from '../../src/cds-hooks/types.js';
+import type { FhirResource, HookName } from '../../src/protocol/types.js';
 import { expectValidCdsResponse } from '../support/response-check.js';
 import * as F from '../clinical/support/fhir.js';
 import { hookRequest, SERVICE, type HookRequestOptions } from './support.js';

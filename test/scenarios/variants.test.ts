@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { FhirResource, HookName } from '../../src/cds-hooks/types.js';
+import type { FhirResource, HookName } from '../../src/protocol/types.js';
 import { buildTestApp } from '../support/build-app.js';
 import * as F from '../clinical/support/fhir.js';
 import { TEXT_MATCH, base, byCode, call, codesOf, prolia, type Opts } from './variants-helpers.js';

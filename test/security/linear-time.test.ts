@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIsoDateTime } from '../../src/analytics/window.js';
 import { escapeMarkdownInline, escapePlainText, toSingleLine, truncate } from '../../src/cards/escape.js';
-import { expandTemplate } from '../../src/cds-hooks/prefetch/templates.js';
+import { expandTemplate } from '../../src/protocol/prefetch/templates.js';
 import { parseDay } from '../../src/clinical/dates.js';
 import {
   conceptLabel,

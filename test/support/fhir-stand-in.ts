@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { FhirResource } from '../../src/cds-hooks/types.js';
+import type { FhirResource } from '../../src/protocol/types.js';
 
 /**
  * A small FHIR R4 server over real HTTP, for tests and benchmarks of the prefetch fallback: instance reads,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FhirResource } from '../../src/cds-hooks/types.js';
+import type { FhirResource } from '../../src/protocol/types.js';
 
 /** Request builders for the three services, shaped like what real CDS clients send. */
 

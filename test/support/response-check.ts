@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { cdsResponseSchema, containsNullOrEmpty } from '../../src/cds-hooks/schemas/response.js';
-import type { CdsResponse } from '../../src/cds-hooks/types.js';
+import { cdsResponseSchema, containsNullOrEmpty } from '../../src/protocol/schemas/response.js';
+import type { CdsResponse } from '../../src/protocol/types.js';
 
 /** Assert a 200 hook response that validates against the strict CDS Hooks 2.0 response schema. */
 export function expectValidCdsResponse(res: LightMyRequestResponse): CdsResponse {

@@ -1,6 +1,6 @@
 import { addDays, dayFromInstant } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import type { FhirResource } from '../../cds-hooks/types.js';
+import type { FhirResource } from '../../protocol/types.js';
 import { normaliseCondition } from './conditions.js';
 import {
   isMedicationType,

@@ -1,4 +1,4 @@
-import type { FhirResource } from '../../cds-hooks/types.js';
+import type { FhirResource } from '../../protocol/types.js';
 import { asArray, asObject, asString, referenceKey, type Json } from './fhir-read.js';
 
 /**

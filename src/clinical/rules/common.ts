@@ -1,4 +1,4 @@
-import type { Indicator } from '../../cds-hooks/types.js';
+import type { Indicator } from '../../protocol/types.js';
 import type { ClinicalThresholds } from '../../config/clinical.js';
 import { formatDay, type Day } from '../dates.js';
 import type { CatalogueId, Evidence, FactsById, Finding } from '../findings.js';

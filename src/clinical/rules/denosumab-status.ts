@@ -1,4 +1,4 @@
-import type { Indicator } from '../../cds-hooks/types.js';
+import type { Indicator } from '../../protocol/types.js';
 import { addDays, addMonths, formatDay, wholeMonthsBetween, type Day } from '../dates.js';
 import type { Evidence, Finding } from '../findings.js';
 import type { LabResult } from '../record/types.js';

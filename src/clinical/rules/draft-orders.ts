@@ -1,4 +1,4 @@
-import type { FhirResource } from '../../cds-hooks/types.js';
+import type { FhirResource } from '../../protocol/types.js';
 import { classifyAgent, type AgentMatch } from '../terminology/classify-medication.js';
 import * as T from '../terminology/text-patterns.js';
 import type { Terminology } from '../terminology/valuesets.js';

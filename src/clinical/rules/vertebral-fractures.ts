@@ -1,4 +1,4 @@
-import type { Indicator } from '../../cds-hooks/types.js';
+import type { Indicator } from '../../protocol/types.js';
 import { addMonths, formatDay, wholeMonthsBetween } from '../dates.js';
 import type { Finding } from '../findings.js';
 import { capForText, indicatorRank, makeFinding, type RuleContext } from './common.js';

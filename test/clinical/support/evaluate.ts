@@ -1,10 +1,10 @@
-import type { FhirResource, HookName } from '../../../src/cds-hooks/types.js';
+import type { FhirResource, HookName } from '../../../src/protocol/types.js';
 import {
   DEFAULT_THRESHOLDS,
   type ClinicalThresholds,
   type OrderHookStatusCards,
 } from '../../../src/config/clinical.js';
-import { createClinicalEvaluator } from '../../../src/clinical/engine.js';
+import { createClinicalEvaluator } from '../../../src/clinical/evaluator.js';
 import type { Finding } from '../../../src/clinical/findings.js';
 import { PATIENT_ID } from './fhir.js';
 

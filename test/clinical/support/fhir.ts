@@ -1,4 +1,4 @@
-import type { FhirResource } from '../../../src/cds-hooks/types.js';
+import type { FhirResource } from '../../../src/protocol/types.js';
 
 /** Small builders for FHIR R4 test resources (knowledge.md section 3 defaults: woman, 72 y, M81.0). */
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { CardAnalytics } from '../../../src/analytics/summarize.js';
-import type { CdsEngine } from '../../../src/clinical/engine.js';
-import type { Card } from '../../../src/cds-hooks/types.js';
+import type { CdsEngine } from '../../../src/clinical/evaluator.js';
+import type { Card } from '../../../src/protocol/types.js';
 
 export const TOPIC_SYSTEM = 'https://example.org/cds/catalogue';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';

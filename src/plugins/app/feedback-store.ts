@@ -1,13 +1,13 @@
 import fp from 'fastify-plugin';
-import type { CdsEngine } from '../clinical/engine.js';
-import analyticsRoutes from '../analytics/route.js';
-import { createFeedbackStore, describeStoreLocation } from '../store/create-store.js';
-import { createPatientHasher, type PatientHasher } from '../store/patient-hash.js';
-import { resolvePatientHashSecret } from '../store/patient-hash-secret.js';
-import { cardRecords, feedbackRecords } from '../store/records.js';
-import { purgeExpired } from '../store/retention.js';
-import type { FeedbackStore, PurgeResult } from '../store/types.js';
-import { WriteQueue } from '../store/write-queue.js';
+import type { CdsEngine } from '../../clinical/evaluator.js';
+import analyticsRoutes from '../../routes/analytics.js';
+import { createFeedbackStore, describeStoreLocation } from '../../store/create-store.js';
+import { createPatientHasher, type PatientHasher } from '../../store/patient-hash.js';
+import { resolvePatientHashSecret } from '../../store/patient-hash-secret.js';
+import { cardRecords, feedbackRecords } from '../../store/records.js';
+import { purgeExpired } from '../../store/retention.js';
+import type { FeedbackStore, PurgeResult } from '../../store/types.js';
+import { WriteQueue } from '../../store/write-queue.js';
 
 export interface FeedbackStoreHandle {
   store: FeedbackStore;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { discoveryResponseJsonSchema, errorJsonSchema } from '../schemas/response.js';
-import { discoveryDocument, type ServiceDefinition } from '../services.js';
+import { discoveryResponseJsonSchema, errorJsonSchema } from '../protocol/schemas/response.js';
+import { discoveryDocument, type ServiceDefinition } from '../protocol/service-definitions.js';
 
 /** `GET /cds-services`: the discovery document, built once from `hooks/`. */
 const discoveryRoutes: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (app, { services }) => {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpProblem } from '../../errors.js';
-import type { CdsEngine } from '../../clinical/engine.js';
-import { draftOrderResources } from '../draft-orders.js';
-import { FhirClient } from '../fhir-client.js';
-import { resolvePrefetch, type FetchObserver } from '../prefetch/resolve.js';
-import { describeZodError, hookRequestSchemas, type HookRequest } from '../schemas/request.js';
-import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../schemas/response.js';
-import type { ServiceDefinition } from '../services.js';
+import { HttpProblem } from '../errors.js';
+import type { CdsEngine } from '../clinical/evaluator.js';
+import { draftOrderResources } from '../protocol/draft-order-resources.js';
+import { FhirClient } from '../protocol/fhir-client.js';
+import { resolvePrefetch, type FetchObserver } from '../protocol/prefetch/resolve.js';
+import { describeZodError, hookRequestSchemas, type HookRequest } from '../protocol/schemas/request.js';
+import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../protocol/schemas/response.js';
+import type { ServiceDefinition } from '../protocol/service-definitions.js';
 
 /**
  * `POST /cds-services/{id}`: validate → resolve prefetch → evaluate the rules → respond. The handler only wires

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import underPressure from '@fastify/under-pressure';
-import { errorBody } from '../errors.js';
+import { errorBody } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,12 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import type { CdsEngine } from '../clinical/engine.js';
-import type { ServiceDefinition } from '../cds-hooks/services.js';
-import { previewHtml } from '../preview/page/html.js';
-import { previewCss } from '../preview/page/styles.js';
-import { markdownClientScript } from '../preview/page/markdown-client.js';
-import { pageClientScript } from '../preview/page/page-client.js';
-import { previewPatients } from '../preview/preview-data.js';
+import type { CdsEngine } from '../../clinical/evaluator.js';
+import type { ServiceDefinition } from '../../protocol/service-definitions.js';
+import { previewHtml } from '../../preview/page/html.js';
+import { previewCss } from '../../preview/page/styles.js';
+import { markdownClientScript } from '../../preview/page/markdown-client.js';
+import { pageClientScript } from '../../preview/page/page-client.js';
+import { previewPatients } from '../../preview/preview-data.js';
 
 /**
  * The developer card-preview page: `GET /preview` (the page), its script and styles, and `GET /preview/patients`

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
-import { describeZodError } from '../cds-hooks/schemas/request.js';
-import { errorJsonSchema } from '../cds-hooks/schemas/response.js';
+import { describeZodError } from '../protocol/schemas/request.js';
+import { errorJsonSchema } from '../protocol/schemas/response.js';
 import type { FeedbackStore } from '../store/types.js';
-import { createAdminTokenCheck } from './admin-token.js';
-import { cardAnalyticsJsonSchema } from './response-schema.js';
-import { summarizeCards } from './summarize.js';
-import { resolveWindow, windowQuerySchema } from './window.js';
+import { createAdminTokenCheck } from '../analytics/admin-token.js';
+import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
+import { summarizeCards } from '../analytics/summarize.js';
+import { resolveWindow, windowQuerySchema } from '../analytics/window.js';
 
 export interface AnalyticsRouteOptions {
   store: FeedbackStore;

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../errors.js';
-import { isProtectedRequest } from './protected-routes.js';
+import { HttpProblem } from '../../errors.js';
+import { isProtectedRequest } from '../../security/protected-routes.js';
 
 /**
  * Optional per-client rate limit on the CDS Hooks endpoints (RATE_LIMIT_PER_MINUTE). It runs after

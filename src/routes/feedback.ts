@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpProblem } from '../../errors.js';
-import { describeZodError } from '../schemas/request.js';
-import { feedbackRequestSchema } from '../schemas/feedback.js';
-import { errorJsonSchema } from '../schemas/response.js';
-import type { ServiceDefinition } from '../services.js';
+import { HttpProblem } from '../errors.js';
+import { describeZodError } from '../protocol/schemas/request.js';
+import { feedbackRequestSchema } from '../protocol/schemas/feedback.js';
+import { errorJsonSchema } from '../protocol/schemas/response.js';
+import type { ServiceDefinition } from '../protocol/service-definitions.js';
 
 /**
  * `POST /cds-services/{id}/feedback`: the 2.0 feedback shape, validated; answered 200 whether or not the card

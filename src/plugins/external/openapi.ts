@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
-import { projectPath } from '../paths.js';
+import { projectPath } from '../../paths.js';
 
 interface PackageInfo {
   name: string;

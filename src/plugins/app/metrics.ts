@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HttpProblem } from '../errors.js';
-import { errorJsonSchema } from '../cds-hooks/schemas/response.js';
-import { createCdsMetrics } from '../observability/metrics.js';
-import { recordCdsEvents } from '../observability/metrics-listeners.js';
+import { HttpProblem } from '../../errors.js';
+import { errorJsonSchema } from '../../protocol/schemas/response.js';
+import { createCdsMetrics } from '../../observability/metrics.js';
+import { recordCdsEvents } from '../../observability/metrics-listeners.js';
 
 /**
  * Prometheus metrics at `GET /metrics`: HTTP latency per route, and the CDS facts reported on `app.cdsEvents`

@@ -1,6 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { isProtectedRequest } from './protected-routes.js';
+import { isProtectedRequest } from '../../security/protected-routes.js';
 
 /**
  * Security headers that do not break CDS clients: browser EHRs (the sandbox) read our responses cross-origin,

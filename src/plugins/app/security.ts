@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
-import { registerAuthentication } from '../security/authenticate.js';
-import { createFhirServerPolicy } from '../security/fhir-server-policy.js';
-import { registerRateLimit } from '../security/rate-limit.js';
-import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../security/replay-store.js';
-import { registerSecurityHeaders } from '../security/security-headers.js';
-import { TokenVerifier } from '../security/token-verifier.js';
+import { registerAuthentication } from '../../security/authenticate.js';
+import { createFhirServerPolicy } from '../../security/fhir-server-policy.js';
+import { registerRateLimit } from '../external/rate-limit.js';
+import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../../security/replay-store.js';
+import { registerSecurityHeaders } from '../external/helmet.js';
+import { TokenVerifier } from '../../security/token-verifier.js';
 
 /**
  * Request security (issue 4): authentication of the calling EHR (CDS Hooks 2.0 JWT), the outbound fhirServer

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody, HttpProblem } from '../errors.js';
+import { errorBody, HttpProblem } from '../../errors.js';
 
 /**
  * Every error leaves as JSON (an OperationOutcome-style body with a readable message):

@@ -1,4 +1,4 @@
-import type { Card, FhirResource, HookName } from '../cds-hooks/types.js';
+import type { Card, FhirResource, HookName } from '../protocol/types.js';
 import { cardContentVersion, renderCards } from '../cards/render.js';
 import {
   DEFAULT_THRESHOLDS,
