@@ -37,9 +37,55 @@ const episodeKey = (c: ConditionRecord): string | undefined => {
   return undefined;
 };
 
+/**
+ * Episodes by (day, evidence description), for the exact-duplicate merge: a lookup instead of a scan of every
+ * earlier episode (the scan was quadratic: 7,000 text-coded fracture Conditions took 4–8 s, issue 11). The first
+ * episode created wins, as the scan's `find` did; an entry left under a day the episode no longer has is skipped.
+ */
+class DuplicateIndex {
+  private readonly byDayAndDescription = new Map<string, FractureEpisode[]>();
+  private readonly descriptions = new Map<FractureEpisode, Set<string>>();
+  private readonly created = new Map<FractureEpisode, number>();
+
+  add(episode: FractureEpisode, description: string): void {
+    if (!this.created.has(episode)) this.created.set(episode, this.created.size);
+    let own = this.descriptions.get(episode);
+    if (!own) this.descriptions.set(episode, (own = new Set()));
+    if (own.has(description)) return;
+    own.add(description);
+    this.put(episode, description);
+  }
+
+  /** The episode's day changed: it is now found under the new day too. */
+  moved(episode: FractureEpisode): void {
+    for (const description of this.descriptions.get(episode) ?? []) this.put(episode, description);
+  }
+
+  find(day: Day, description: string): FractureEpisode | undefined {
+    return this.byDayAndDescription.get(`${day}\u0000${description}`)?.find((e) => e.day === day);
+  }
+
+  private put(episode: FractureEpisode, description: string): void {
+    if (episode.sequela || episode.day === undefined) return;
+    const key = `${episode.day}\u0000${description}`;
+    const list = this.byDayAndDescription.get(key);
+    if (!list) {
+      this.byDayAndDescription.set(key, [episode]);
+      return;
+    }
+    if (list.includes(episode)) return;
+    // Keep creation order, so that `find` returns the earliest episode as the scan did.
+    const order = this.created.get(episode)!;
+    let at = list.length;
+    while (at > 0 && this.created.get(list[at - 1]!)! > order) at--;
+    list.splice(at, 0, episode);
+  }
+}
+
 export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
   const episodes: FractureEpisode[] = [];
   const byKey = new Map<string, FractureEpisode>();
+  const duplicates = new DuplicateIndex();
   // Initial encounters first so subsequent-encounter records merge into them.
   const order = { initial: 0, unspecified: 1, subsequent: 2, sequela: 3 } as const;
   const sorted = [...record.fractures].sort(
@@ -62,17 +108,14 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
     const key = sequela ? undefined : episodeKey(c);
     const same = key ? byKey.get(key) : undefined;
     const duplicate =
-      same ??
-      (sequela || c.day === undefined
-        ? undefined
-        : episodes.find(
-            (e) => !e.sequela && e.day === c.day && e.evidence.some((x) => x.description === ev.description),
-          ));
+      same ?? (sequela || c.day === undefined ? undefined : duplicates.find(c.day, ev.description));
     if (duplicate) {
       duplicate.evidence.push(ev);
+      duplicates.add(duplicate, ev.description);
       if (c.day !== undefined && (duplicate.day === undefined || c.day < duplicate.day)) {
         duplicate.day = c.day;
         duplicate.dateSource = c.dateSource!;
+        duplicates.moved(duplicate);
       }
       if (!f.matchedByText) duplicate.matchedByText = false;
       if (c.verification === 'confirmed') duplicate.unconfirmed = false;
@@ -89,6 +132,7 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
       evidence: [ev],
     };
     episodes.push(episode);
+    duplicates.add(episode, ev.description);
     if (key) byKey.set(key, episode);
   }
   return episodes;
