@@ -4,7 +4,7 @@ import type { FhirResource } from './types.js';
 /**
  * The resources in `context.draftOrders`. A Bundle is read with or without `type` and `fullUrl` (the sandbox and
  * cds-hooks.org examples omit both); a single resource instead of a Bundle is accepted as one draft order.
- * Entries without a resource are skipped. DSTU2/STU3 resource types are passed through for the clinical layer,
+ * The request schema has already refused an `entry` that is not an array and entries without a resource. DSTU2/STU3 resource types are passed through for the clinical layer,
  * which reads the fields it needs or ignores them.
  */
 export function draftOrderResources(draftOrders: unknown): FhirResource[] {

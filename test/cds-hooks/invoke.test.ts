@@ -99,7 +99,6 @@ describe('POST /cds-services/{id}', () => {
           },
         },
         { resource: { resourceType: 'ProcedureRequest', id: 'pr-1', status: 'draft' } },
-        {},
       ],
     };
     const res = await app.inject({ method: 'POST', url: SERVICE.orderSelect, payload: body });

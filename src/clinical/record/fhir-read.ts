@@ -182,9 +182,12 @@ export function referenceKey(ref: string): string | undefined {
 
 const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-/** `[A-Za-z0-9\-.]{1,64}`, the FHIR id syntax. */
+/**
+ * The FHIR id characters `[A-Za-z0-9\-.]`, up to MAX_REFERENCE_LENGTH long: FHIR says 64, but Epic's draft order
+ * ids run to about 190 and `selections` name them (issue 15).
+ */
 function isFhirId(id: string): boolean {
-  if (id.length === 0 || id.length > 64) return false;
+  if (id.length === 0 || id.length > MAX_REFERENCE_LENGTH) return false;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     if (!(isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 46)) return false;
