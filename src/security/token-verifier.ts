@@ -93,7 +93,9 @@ export class TokenVerifier {
     const iat = claims.iat!;
     const exp = claims.exp!;
     if (iat > nowSeconds + this.options.clockSkewSeconds) throw new AuthFailure('iat-in-future');
-    if (exp - iat > this.options.maxLifetimeSeconds) throw new AuthFailure('lifetime-too-long');
+    // Per issuer (the Da Vinci CRD request generator mints day-long tokens) or JWT_MAX_LIFETIME_SECONDS.
+    const maxLifetime = issuer.config.maxLifetimeSeconds ?? this.options.maxLifetimeSeconds;
+    if (exp - iat > maxLifetime) throw new AuthFailure('lifetime-too-long');
     // The URL called, or one of the audiences configured for THIS issuer (looked up by the verified `iss`): an
     // audience configured for another issuer never admits this one's tokens.
     if (!audienceMatches(claims.aud, audience) && !configuredAudienceMatches(claims.aud, issuer.audiences))

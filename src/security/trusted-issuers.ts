@@ -7,6 +7,18 @@ import {
   type Algorithm,
 } from './algorithms.js';
 import { configuredAudienceKey } from './urls.js';
+import {
+  ISSUER_PRESETS,
+  ISSUER_PRESET_NAMES,
+  MAX_ISSUER_LIFETIME_SECONDS,
+  type IssuerPresetName,
+} from './issuer-presets.js';
+import {
+  COMPACT_CARD_MODES,
+  RESPONSE_PROFILES,
+  type CompactCardMode,
+  type ResponseProfileName,
+} from '../ehr/profile-names.js';
 
 /**
  * The EHRs this service trusts (CDS_TRUSTED_ISSUERS), as a JSON file path or inline JSON:
@@ -16,9 +28,14 @@ import { configuredAudienceKey } from './urls.js';
  *                    "jwks": { "keys": [ ... ] },                                      // inline keys
  *                    "tenants": ["org-1"], "fhirServers": ["https://ehr.example.org/fhir/r4"],
  *                    "algorithms": ["RS384"],
- *                    "audiences": ["https://example.com/savecdshooksrequest"] } ] }
+ *                    "audiences": ["https://example.com/savecdshooksrequest"],
+ *                    "preset": "epic",                  // epic | oracle-health | davinci-crd (issuer-presets.ts)
+ *                    "maxLifetimeSeconds": 900,         // longest exp − iat for this issuer
+ *                    "profile": "epic",                 // hl7 | epic | oracle-health: what the service sends
+ *                    "compactCards": "non-critical" } ] }  // off | non-critical | all
  *
- * A top-level array of issuers is accepted too. Only the listed `jwks_uri` URLs are ever fetched.
+ * A top-level array of issuers is accepted too. Only the listed `jwks_uri` URLs are ever fetched. A preset fills in
+ * `algorithms`, `maxLifetimeSeconds` and `profile` where the entry leaves them out.
  */
 export interface TrustedIssuer {
   iss: string;
@@ -39,6 +56,14 @@ export interface TrustedIssuer {
    * as Epic does). Never consulted for another issuer.
    */
   audiences?: string[];
+  /** The trust preset named in the entry (documentation of where the defaults came from). */
+  preset?: IssuerPresetName;
+  /** Overrides JWT_MAX_LIFETIME_SECONDS for this issuer. */
+  maxLifetimeSeconds?: number;
+  /** Response profile for this issuer's calls (else CDS_RESPONSE_PROFILE). */
+  profile?: ResponseProfileName;
+  /** Which cards are compact for this issuer (else the profile's default). */
+  compactCards?: CompactCardMode;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -81,12 +106,18 @@ const issuerSchema = z
     fhirServers: z.array(httpUrl).optional(),
     algorithms: z.array(algorithm).min(1).optional(),
     audiences: oneOrMany(audience).optional(),
+    preset: z.enum(ISSUER_PRESET_NAMES as [IssuerPresetName, ...IssuerPresetName[]]).optional(),
+    maxLifetimeSeconds: z.number().int().min(60).max(MAX_ISSUER_LIFETIME_SECONDS).optional(),
+    profile: z.enum(RESPONSE_PROFILES).optional(),
+    compactCards: z.enum(COMPACT_CARD_MODES).optional(),
   })
   .refine((i) => (i.jwks_uri?.length ?? 0) > 0 || i.jwks !== undefined, {
     message: 'each issuer needs "jwks_uri" or "jwks"',
   });
 
-const fileSchema = z.union([z.array(issuerSchema), z.strictObject({ issuers: z.array(issuerSchema) })]);
+// Chosen by shape rather than as a union, so that an error names the field (a union reports "Invalid input").
+const listSchema = z.array(issuerSchema);
+const objectSchema = z.strictObject({ issuers: z.array(issuerSchema) });
 
 /** Reads the value of CDS_TRUSTED_ISSUERS (inline JSON or a file path); throws with a one-line message. */
 export function parseTrustedIssuers(value: string): TrustedIssuer[] {
@@ -105,16 +136,26 @@ export function parseTrustedIssuers(value: string): TrustedIssuer[] {
   } catch {
     throw new Error('not valid JSON');
   }
-  const parsed = fileSchema.safeParse(json);
+  const parsed = Array.isArray(json)
+    ? listSchema.safeParse(json)
+    : objectSchema.transform((o) => o.issuers).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.issuers;
+  const list = Array.isArray(parsed.data)
+    ? parsed.data
+    : (parsed.data as { issuers: typeof parsed.data }).issuers;
   const seen = new Set<string>();
   return list.map((i) => {
     if (seen.has(i.iss)) throw new Error(`issuer "${i.iss}" is listed twice`);
     seen.add(i.iss);
+    const preset = i.preset ? ISSUER_PRESETS[i.preset] : undefined;
+    const algorithms = (i.algorithms as Algorithm[] | undefined) ?? preset?.algorithms;
+    const maxLifetimeSeconds =
+      i.maxLifetimeSeconds ??
+      (preset && 'maxLifetimeSeconds' in preset ? preset.maxLifetimeSeconds : undefined);
+    const profile = i.profile ?? preset?.profile;
     return {
       iss: i.iss,
       jwksUris: i.jwks_uri ?? [],
@@ -122,8 +163,12 @@ export function parseTrustedIssuers(value: string): TrustedIssuer[] {
       jkuAliases: i.jku_aliases ?? [],
       tenants: i.tenants ?? [],
       fhirServers: i.fhirServers ?? [],
-      ...(i.algorithms ? { algorithms: i.algorithms as Algorithm[] } : {}),
+      ...(algorithms ? { algorithms: [...algorithms] } : {}),
       ...(i.audiences?.length ? { audiences: [...new Set(i.audiences)] } : {}),
+      ...(i.preset ? { preset: i.preset } : {}),
+      ...(maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds } : {}),
+      ...(profile ? { profile } : {}),
+      ...(i.compactCards ? { compactCards: i.compactCards } : {}),
     };
   });
 }
