@@ -34,6 +34,7 @@ const schema = z.object({
   JWKS_MAX_BYTES: envInt(65_536, 1024, 1_048_576),
   JWKS_COOLDOWN_SECONDS: envInt(60, 0, 3600),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  JTI_CACHE_MAX_ENTRIES: envInt(200_000, 100, 10_000_000),
   FHIR_SERVER_ALLOWLIST: envList().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   FHIR_ALLOW_PRIVATE_NETWORK: envBool(false),
   FHIR_ALLOW_HTTP_LOOPBACK: envBool(false),
@@ -129,6 +130,8 @@ export function parseSecurityConfig(env: Env, core: CoreConfig) {
         cooldownSeconds: raw.JWKS_COOLDOWN_SECONDS,
       },
       redisUrl: raw.REDIS_URL,
+      /** Total of the jti replay cache, shared equally between issuers (and their listed tenants). */
+      replayCacheMaxEntries: raw.JTI_CACHE_MAX_ENTRIES,
     },
     fhirServer: {
       allowlist: raw.FHIR_SERVER_ALLOWLIST,

@@ -48,6 +48,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller?: CallerIdentity;
+    /** The verified issuer and configured tenant (authentication on): the rate-limit key and the jti quota. */
+    callerBucket?: string;
     logFields: RequestLogFields;
   }
 }

@@ -29,6 +29,7 @@ export type AuthFailureReason =
   | 'aud-mismatch'
   | 'tenant-untrusted'
   | 'jti-replayed'
+  | 'jti-quota-exceeded'
   | 'replay-store-unavailable'
   | 'verification-error';
 

@@ -1,13 +1,32 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
+/** One token's nonce, counted against its issuer's (and tenant's) share of the cache. */
+export interface ReplayClaim {
+  /** The issuer and configured tenant the token counts against (see replay-quotas.ts). */
+  bucket: string;
+  /** The token's `jti`. */
+  jti: string;
+  /** How long to remember it (until the token could no longer be accepted). */
+  ttlMs: number;
+  /** Most live nonces this bucket may hold. */
+  quota: number;
+}
+
 /**
- * Remembers every accepted `jti` until its token expires, so a captured token cannot be replayed.
- * `claim` answers true the first time a key is seen and false afterwards (atomic in both stores).
+ * `accepted` the first time a jti is seen in its bucket; `replayed` afterwards, while it lives; `over-quota` when the
+ * bucket already holds its quota of live nonces (the token is refused and not recorded, so it may be retried).
+ */
+export type ClaimOutcome = 'accepted' | 'replayed' | 'over-quota';
+
+/**
+ * Remembers every accepted `jti` until its token expires, so a captured token cannot be replayed. Each issuer (and
+ * each configured tenant) has its own quota of live nonces, so one issuer's flood of valid tokens fills only its own
+ * share and never refuses another issuer's requests or fails readiness (issue 11). Atomic in both stores.
  */
 export interface ReplayStore {
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** For readiness: false when the store cannot currently answer. */
+  claim(claim: ReplayClaim): Promise<ClaimOutcome>;
+  /** For readiness: false when the store cannot currently answer (never because one bucket is full). */
   isHealthy(): boolean;
   close(): Promise<void>;
 }
@@ -17,46 +36,106 @@ export class ReplayStoreUnavailable extends Error {
   override name = 'ReplayStoreUnavailable';
 }
 
+interface MemoryBucket {
+  expiries: Map<string, number>;
+  lastSweep: number;
+}
+
 /**
- * One process only. Entries expire with their token; a sweep runs at most once per second. The size cap bounds
- * memory under a flood of valid tokens: when full, new tokens are refused rather than old entries forgotten
- * (forgetting would re-open replay for tokens that are still valid).
+ * One process only. Entries expire with their token. A bucket at its quota first drops the expired entries at its
+ * front (insertion order, which is expiry order for tokens of one lifetime), then, at most once a second (so a
+ * flooding issuer cannot make every call scan its bucket), all of its expired entries; every bucket is swept every
+ * 10 s. The
+ * total cap bounds memory whatever the quotas; with quotas from replay-quotas.ts (shares of that same total) it is
+ * never reached.
  */
 export class MemoryReplayStore implements ReplayStore {
-  private readonly expiries = new Map<string, number>();
-  private lastSweep = 0;
+  private readonly buckets = new Map<string, MemoryBucket>();
+  private size = 0;
+  private lastFullSweep = 0;
 
   constructor(
     private readonly maxEntries = 200_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async claim(key: string, ttlMs: number): Promise<boolean> {
+  async claim({ bucket: name, jti, ttlMs, quota }: ReplayClaim): Promise<ClaimOutcome> {
     const now = this.now();
-    this.sweep(now);
-    const expiry = this.expiries.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    if (this.expiries.size >= this.maxEntries) throw new ReplayStoreUnavailable('replay cache is full');
-    this.expiries.set(key, now + Math.max(ttlMs, 1));
-    return true;
+    if (now - this.lastFullSweep >= 10_000) this.sweepAll(now);
+    let bucket = this.buckets.get(name);
+    if (!bucket) this.buckets.set(name, (bucket = { expiries: new Map(), lastSweep: now }));
+    const expiry = bucket.expiries.get(jti);
+    if (expiry !== undefined && expiry > now) return 'replayed';
+    if (expiry !== undefined) this.remove(bucket, jti);
+    if (bucket.expiries.size >= quota) this.sweepFront(bucket, now);
+    if (bucket.expiries.size >= quota && now - bucket.lastSweep >= 1000) this.sweep(bucket, now);
+    if (bucket.expiries.size >= quota) return 'over-quota';
+    if (this.size >= this.maxEntries) {
+      this.sweepAll(now);
+      if (this.size >= this.maxEntries) throw new ReplayStoreUnavailable('replay cache is full');
+    }
+    this.size++;
+    bucket.expiries.set(jti, now + Math.max(ttlMs, 1));
+    return 'accepted';
   }
 
   isHealthy(): boolean {
-    return this.expiries.size < this.maxEntries;
+    return this.size < this.maxEntries;
   }
 
   async close(): Promise<void> {
-    this.expiries.clear();
+    this.buckets.clear();
+    this.size = 0;
   }
 
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 1000) return;
-    this.lastSweep = now;
-    for (const [key, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(key);
+  private remove(bucket: MemoryBucket, jti: string): void {
+    if (bucket.expiries.delete(jti)) this.size--;
+  }
+
+  /** Expired entries at the front (insertion order): tokens of one lifetime expire in that order, so this is cheap. */
+  private sweepFront(bucket: MemoryBucket, now: number): void {
+    for (const [key, expiry] of bucket.expiries) {
+      if (expiry > now) break;
+      this.remove(bucket, key);
+    }
+  }
+
+  private sweep(bucket: MemoryBucket, now: number): void {
+    bucket.lastSweep = now;
+    for (const [key, expiry] of bucket.expiries) if (expiry <= now) this.remove(bucket, key);
+  }
+
+  private sweepAll(now: number): void {
+    this.lastFullSweep = now;
+    for (const [name, bucket] of this.buckets) {
+      this.sweep(bucket, now);
+      if (bucket.expiries.size === 0) this.buckets.delete(name);
+    }
   }
 }
 
-/** Shared by every replica: `SET key 1 PX ttl NX` is atomic, so two replicas cannot both accept one jti. */
+/**
+ * The same claim in one Lua script (atomic): a sorted set per bucket, each member a hashed jti scored by its expiry
+ * in Redis's own clock (TIME, so replicas with skewed clocks agree). Expired members are dropped first; a member
+ * still present is a replay; a bucket at its quota refuses; the set itself expires with its last member.
+ */
+const CLAIM_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 2 end
+local expiry = now + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], expiry, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`;
+
+const OUTCOMES: Record<number, ClaimOutcome> = { 0: 'replayed', 1: 'accepted', 2: 'over-quota' };
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/** Shared by every replica: two replicas can never both accept one jti, and the quotas hold across replicas. */
 export class RedisReplayStore implements ReplayStore {
   /** `ioredis` is loaded on first construction only (await import): a service without REDIS_URL never loads it. */
   private readonly ready: Promise<Redis>;
@@ -73,6 +152,7 @@ export class RedisReplayStore implements ReplayStore {
         connectTimeout: 2000,
         commandTimeout: 1000,
       });
+      redis.defineCommand('claimJti', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
       // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
       redis.on('error', () => undefined);
       this.redis = redis;
@@ -82,13 +162,16 @@ export class RedisReplayStore implements ReplayStore {
     this.ready.catch(() => undefined);
   }
 
-  async claim(key: string, ttlMs: number): Promise<boolean> {
-    // Hash so that attacker-chosen jti strings never become raw Redis keys.
-    const hashed = this.prefix + createHash('sha256').update(key).digest('base64url');
+  async claim({ bucket, jti, ttlMs, quota }: ReplayClaim): Promise<ClaimOutcome> {
+    // Hashed, so that attacker-chosen jti strings never become raw Redis keys or members.
+    const key = `${this.prefix}bucket:${digest(bucket)}`;
     try {
       const redis = this.redis ?? (await this.ready);
-      const result = await redis.set(hashed, '1', 'PX', Math.max(Math.ceil(ttlMs), 1), 'NX');
-      return result === 'OK';
+      const claimJti = (redis as unknown as ClaimCommand).claimJti;
+      const result = await claimJti.call(redis, key, digest(jti), Math.max(Math.ceil(ttlMs), 1), quota);
+      const outcome = OUTCOMES[Number(result)];
+      if (!outcome) throw new Error('unexpected claim result');
+      return outcome;
     } catch {
       throw new ReplayStoreUnavailable('redis unavailable');
     }
@@ -103,4 +186,8 @@ export class RedisReplayStore implements ReplayStore {
     if (!redis) return;
     await redis.quit().catch(() => redis.disconnect());
   }
+}
+
+interface ClaimCommand {
+  claimJti(key: string, member: string, ttlMs: number, quota: number): Promise<unknown>;
 }

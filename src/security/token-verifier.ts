@@ -10,7 +10,6 @@ import type { CallerIdentity } from '../plugins/decorations.js';
 import { isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
 import { AuthFailure } from './auth-failure.js';
 import { IssuerKeys, type IssuerKeysOptions } from './issuer-keys.js';
-import { ReplayStoreUnavailable, type ReplayStore } from './replay-store.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
 import { audienceKey, configuredAudienceKey } from './urls.js';
 
@@ -21,8 +20,20 @@ export interface TokenVerifierOptions {
   maxLifetimeSeconds: number;
   maxTokenBytes: number;
   jwks: Omit<IssuerKeysOptions, 'now'>;
-  replayStore: ReplayStore;
   now?: () => number;
+}
+
+/** A token that passed every check; its `jti` is not yet recorded (authenticate.ts does that, after the rate limit). */
+export interface VerifiedToken {
+  caller: CallerIdentity;
+  /**
+   * What the rate limit and the jti quota count against: the issuer, plus the tenant only when the issuer lists its
+   * tenants (a self-asserted tenant of an issuer without a list would otherwise open a fresh bucket per value).
+   */
+  bucket: { issuer: string; tenant?: string };
+  jti: string;
+  /** Until when the nonce must be remembered (epoch ms): `exp` plus the tolerated skew. */
+  rememberUntilMs: number;
 }
 
 /** Longest `jti` kept in the replay cache; a longer one is not a nonce but an attempt to fill memory. */
@@ -31,8 +42,9 @@ const MAX_JTI_LENGTH = 256;
 /**
  * Verifies the CDS Hooks 2.0 client JWT (spec §6, best-practice validation procedure). Cheap structural checks
  * come first so that a forged token costs no key lookup; the signature is verified by jose with the key chosen by
- * `kid` from the issuer's own key sources; claims are checked after the signature; the `jti` is recorded last,
- * so only a token that passed every other check consumes its nonce.
+ * `kid` from the issuer's own key sources; claims are checked after the signature. The `jti` is not recorded here:
+ * the caller records it after the rate limit, so that neither a refused token nor a rate-limited request consumes
+ * its nonce (issue 11).
  */
 export class TokenVerifier {
   private readonly issuers: Map<
@@ -56,7 +68,7 @@ export class TokenVerifier {
   }
 
   /** @param audience the exact URL that was called (built from PUBLIC_BASE_URL). */
-  async verify(token: string, audience: string): Promise<CallerIdentity> {
+  async verify(token: string, audience: string): Promise<VerifiedToken> {
     if (token.length > this.options.maxTokenBytes) throw new AuthFailure('token-too-large');
     const header = readHeader(token);
     const payload = readPayload(token);
@@ -108,18 +120,16 @@ export class TokenVerifier {
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
       throw new AuthFailure('jti-missing');
 
-    // Keep the nonce until the token could no longer be accepted (exp plus the tolerated skew).
-    const ttlMs = (exp + this.options.clockSkewSeconds) * 1000 - this.now();
-    let first: boolean;
-    try {
-      first = await this.options.replayStore.claim(`${issuer.config.iss}\n${jti}`, ttlMs);
-    } catch (err) {
-      if (err instanceof ReplayStoreUnavailable) throw new AuthFailure('replay-store-unavailable');
-      throw err;
-    }
-    if (!first) throw new AuthFailure('jti-replayed');
-
-    return { issuer: issuer.config.iss, ...(tenant ? { tenant } : {}) };
+    return {
+      caller: { issuer: issuer.config.iss, ...(tenant ? { tenant } : {}) },
+      bucket: {
+        issuer: issuer.config.iss,
+        ...(tenant && issuer.config.tenants.length > 0 ? { tenant } : {}),
+      },
+      jti,
+      // Keep the nonce until the token could no longer be accepted (exp plus the tolerated skew).
+      rememberUntilMs: (exp + this.options.clockSkewSeconds) * 1000,
+    };
   }
 }
 

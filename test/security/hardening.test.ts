@@ -127,30 +127,87 @@ describe('CDS_AUTH=off', () => {
 });
 
 describe('rate limit per issuer and tenant (RATE_LIMIT_PER_MINUTE)', () => {
-  it('limits one tenant without affecting another, and never limits health checks', async () => {
+  const callWith = (t: AuthTestApp, key: TestKey, tenant?: string) => async () =>
+    await t.app.inject({
+      method: 'GET',
+      url: DISCOVERY_PATH,
+      headers: bearer(
+        await mint(key, {
+          iss: EHR_ISS,
+          aud: BASE_URL + DISCOVERY_PATH,
+          ...(tenant ? { claims: { tenant } } : {}),
+        }),
+      ),
+    });
+
+  it('limits one listed tenant without affecting another, and never limits health checks', async () => {
+    const key = await makeKey('ES384');
+    const t = await buildAuthApp({
+      CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: EHR_ISS, jwks: jwksOf(key), tenants: ['a', 'b'] }]),
+      RATE_LIMIT_PER_MINUTE: '2',
+    });
+    try {
+      const a = callWith(t, key, 'a');
+      expect((await a()).statusCode).toBe(200);
+      expect((await a()).statusCode).toBe(200);
+      const limited = await a();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.json()).toMatchObject({ statusCode: 429 });
+      expect((await callWith(t, key, 'b')()).statusCode).toBe(200);
+      // A tenant the issuer does not list is refused, not given a bucket of its own.
+      expect((await callWith(t, key, 'c')()).statusCode).toBe(401);
+      expect(t.takeFailures()).toEqual(['tenant-untrusted']);
+      for (let i = 0; i < 5; i++)
+        expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('an issuer without a tenant list has one budget: a fresh tenant claim is no fresh bucket (issue 11 finding 4)', async () => {
     const key = await makeKey('ES384');
     const t = await buildAuthApp({
       CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: EHR_ISS, jwks: jwksOf(key) }]),
       RATE_LIMIT_PER_MINUTE: '2',
     });
     try {
-      const call = async (tenant: string) =>
-        await t.app.inject({
-          method: 'GET',
-          url: DISCOVERY_PATH,
-          headers: bearer(
-            await mint(key, { iss: EHR_ISS, aud: BASE_URL + DISCOVERY_PATH, claims: { tenant } }),
-          ),
-        });
-      expect((await call('a')).statusCode).toBe(200);
-      expect((await call('a')).statusCode).toBe(200);
-      const limited = await call('a');
-      expect(limited.statusCode).toBe(429);
-      expect(limited.headers['retry-after']).toBeDefined();
-      expect(limited.json()).toMatchObject({ statusCode: 429 });
-      expect((await call('b')).statusCode).toBe(200);
-      for (let i = 0; i < 5; i++)
-        expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await callWith(t, key, 'x1')()).statusCode).toBe(200);
+      expect((await callWith(t, key, 'x2')()).statusCode).toBe(200);
+      expect((await callWith(t, key, 'x3')()).statusCode).toBe(429);
+      expect((await callWith(t, key)()).statusCode).toBe(429);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
+
+describe('jti cache quotas (JTI_CACHE_MAX_ENTRIES, issue 11 finding 3)', () => {
+  it("one issuer's flood of valid tokens fills only its share: another issuer and readiness are unaffected", async () => {
+    const [keyA, keyB] = await Promise.all([makeKey('ES384'), makeKey('ES384')]);
+    const ISS_B = 'https://other-ehr.example.test';
+    const t = await buildAuthApp({
+      CDS_TRUSTED_ISSUERS: issuersEnv([
+        { iss: EHR_ISS, jwks: jwksOf(keyA) },
+        { iss: ISS_B, jwks: jwksOf(keyB) },
+      ]),
+      // 100 in all: 50 live tokens per issuer.
+      JTI_CACHE_MAX_ENTRIES: '100',
+    });
+    const call = async (key: TestKey, iss: string) =>
+      await t.app.inject({
+        method: 'GET',
+        url: DISCOVERY_PATH,
+        headers: bearer(await mint(key, { iss, aud: BASE_URL + DISCOVERY_PATH })),
+      });
+    try {
+      for (let i = 0; i < 50; i++) expect((await call(keyA, EHR_ISS)).statusCode).toBe(200);
+      const over = await call(keyA, EHR_ISS);
+      expect(over.statusCode).toBe(429);
+      expect(over.headers['retry-after']).toBeDefined();
+      expect(t.takeFailures().at(-1)).toBe('jti-quota-exceeded');
+      expect((await call(keyB, ISS_B)).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     } finally {
       await t.app.close();
     }

@@ -1,6 +1,4 @@
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisReplayStore } from '../../src/security/replay-store.js';
 import {
   BASE_URL,
   bearer,
@@ -12,22 +10,9 @@ import {
 } from './support/auth-app.js';
 import { jwksOf, makeKey, type TestKey } from './support/keys.js';
 import { mint } from './support/mint.js';
+import { redisReachable, REDIS_URL } from './support/redis.js';
 
 /** With REDIS_URL, the jti replay cache is shared: a token accepted by one replica is refused by another. */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(Number(port || 6379), hostname);
-  });
-}
-
 const reachable = await redisReachable(REDIS_URL);
 if (!reachable) console.warn(`Redis replay-store tests SKIPPED: ${REDIS_URL} is unreachable`);
 
@@ -67,15 +52,31 @@ describe.skipIf(!reachable)('jti replay store in Redis', () => {
     ).toBe(200);
   });
 
-  it('entries expire with the token (SET NX PX)', async () => {
-    const store = new RedisReplayStore(REDIS_URL, `cds-hooks-test:${Date.now()}:`);
+  it('a request refused by the rate limit does not burn its token (issue 11 finding 4)', async () => {
+    const limited = await buildAuthApp({
+      CDS_TRUSTED_ISSUERS: issuersEnv([{ iss: EHR_ISS, jwks: jwksOf(key) }]),
+      REDIS_URL,
+      RATE_LIMIT_PER_MINUTE: '1',
+    });
     try {
-      expect(await store.claim('iss\njti-1', 200)).toBe(true);
-      expect(await store.claim('iss\njti-1', 200)).toBe(false);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(await store.claim('iss\njti-1', 200)).toBe(true);
+      const first = await token();
+      expect(
+        (await limited.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(first) })).statusCode,
+      ).toBe(200);
+      const refused = await token();
+      expect(
+        (await limited.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(refused) }))
+          .statusCode,
+      ).toBe(429);
+      // The same token at another replica (shared Redis, no rate limit there): accepted once, then a replay.
+      expect(
+        (await a.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(refused) })).statusCode,
+      ).toBe(200);
+      expect(
+        (await b.app.inject({ method: 'GET', url: DISCOVERY_PATH, headers: bearer(refused) })).statusCode,
+      ).toBe(401);
     } finally {
-      await store.close();
+      await limited.app.close();
     }
   });
 

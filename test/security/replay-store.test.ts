@@ -1,34 +1,143 @@
-import { describe, expect, it } from 'vitest';
-import { MemoryReplayStore, ReplayStoreUnavailable } from '../../src/security/replay-store.js';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { replayBuckets } from '../../src/security/replay-quotas.js';
+import {
+  MemoryReplayStore,
+  RedisReplayStore,
+  ReplayStoreUnavailable,
+  type ReplayStore,
+} from '../../src/security/replay-store.js';
+import { redisReachable, REDIS_URL } from './support/redis.js';
 
-/** The in-memory jti cache: once per key while the token lives, forgotten after, bounded in size. */
-describe('MemoryReplayStore', () => {
-  it('accepts a key once, until it expires', async () => {
-    let now = 1_000_000;
-    const store = new MemoryReplayStore(10, () => now);
-    expect(await store.claim('iss\na', 5_000)).toBe(true);
-    expect(await store.claim('iss\na', 5_000)).toBe(false);
-    now += 4_999;
-    expect(await store.claim('iss\na', 5_000)).toBe(false);
-    now += 2;
-    expect(await store.claim('iss\na', 5_000)).toBe(true);
+/**
+ * The jti cache (issue 11): once per jti while the token lives, forgotten after; per-bucket quotas, so one issuer's
+ * flood never refuses another issuer or fails readiness. The same contract runs against the memory store (with a
+ * fake clock) and against the real Redis (own key prefix, short real TTLs).
+ */
+interface Harness {
+  store: ReplayStore;
+  /** Let `ms` pass (fake clock, or a real wait with a margin for Redis). */
+  advance(ms: number): Promise<void>;
+}
+
+const TTL = 300;
+
+function contract(name: string, make: () => Harness) {
+  describe(`${name}: replay-cache contract`, () => {
+    const harnesses: Harness[] = [];
+    const fresh = () => {
+      const h = make();
+      harnesses.push(h);
+      return h;
+    };
+    afterAll(async () => {
+      await Promise.all(harnesses.map((h) => h.store.close()));
+    });
+    const claim = (h: Harness, bucket: string, jti: string, quota = 10) =>
+      h.store.claim({ bucket, jti, ttlMs: TTL, quota });
+
+    it('accepts a jti once, until it expires', async () => {
+      const h = fresh();
+      expect(await claim(h, 'A', 'j1')).toBe('accepted');
+      expect(await claim(h, 'A', 'j1')).toBe('replayed');
+      await h.advance(TTL + 50);
+      expect(await claim(h, 'A', 'j1')).toBe('accepted');
+    });
+
+    it('keeps buckets apart', async () => {
+      const h = fresh();
+      expect(await claim(h, 'A', 'same')).toBe('accepted');
+      expect(await claim(h, 'B', 'same')).toBe('accepted');
+    });
+
+    it('a full bucket refuses its own new tokens only: another bucket and readiness are unaffected', async () => {
+      const h = fresh();
+      expect(await claim(h, 'A', 'a1', 2)).toBe('accepted');
+      expect(await claim(h, 'A', 'a2', 2)).toBe('accepted');
+      expect(await claim(h, 'A', 'a3', 2)).toBe('over-quota');
+      // A replay is still reported as one, not hidden behind the quota.
+      expect(await claim(h, 'A', 'a1', 2)).toBe('replayed');
+      expect(await claim(h, 'B', 'b1', 2)).toBe('accepted');
+      expect(h.store.isHealthy()).toBe(true);
+    });
+
+    it('a token refused for the quota is not recorded: it is accepted once its bucket has room', async () => {
+      const h = fresh();
+      await claim(h, 'A', 'a1', 1);
+      expect(await claim(h, 'A', 'a2', 1)).toBe('over-quota');
+      await h.advance(TTL + 50);
+      expect(await claim(h, 'A', 'a2', 1)).toBe('accepted');
+      expect(await claim(h, 'A', 'a2', 1)).toBe('replayed');
+    });
   });
+}
 
-  it('keeps keys of different issuers apart', async () => {
-    const store = new MemoryReplayStore();
-    expect(await store.claim('iss-1\nsame-jti', 60_000)).toBe(true);
-    expect(await store.claim('iss-2\nsame-jti', 60_000)).toBe(true);
+contract('MemoryReplayStore', () => {
+  let now = 1_000_000;
+  return {
+    store: new MemoryReplayStore(1000, () => now),
+    advance: async (ms) => {
+      now += ms;
+    },
+  };
+});
+
+const reachable = await redisReachable();
+if (!reachable) console.warn(`Redis replay-store tests SKIPPED: ${REDIS_URL} is unreachable`);
+
+describe.skipIf(!reachable)('against the real Redis', () => {
+  contract('RedisReplayStore', () => ({
+    store: new RedisReplayStore(REDIS_URL, `cds-hooks-test:${randomUUID()}:`),
+    advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 100)),
+  }));
+
+  it('the quota holds across replicas sharing one Redis', async () => {
+    const prefix = `cds-hooks-test:${randomUUID()}:`;
+    const [a, b] = [new RedisReplayStore(REDIS_URL, prefix), new RedisReplayStore(REDIS_URL, prefix)];
+    try {
+      expect(await a.claim({ bucket: 'A', jti: 'x', ttlMs: 60_000, quota: 2 })).toBe('accepted');
+      expect(await b.claim({ bucket: 'A', jti: 'x', ttlMs: 60_000, quota: 2 })).toBe('replayed');
+      expect(await b.claim({ bucket: 'A', jti: 'y', ttlMs: 60_000, quota: 2 })).toBe('accepted');
+      expect(await a.claim({ bucket: 'A', jti: 'z', ttlMs: 60_000, quota: 2 })).toBe('over-quota');
+      expect(await a.claim({ bucket: 'B', jti: 'z', ttlMs: 60_000, quota: 2 })).toBe('accepted');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
+});
 
-  it('when full, refuses new tokens rather than forgetting live ones; expired entries free space', async () => {
+describe('MemoryReplayStore memory bound', () => {
+  it('never holds more than its total, whatever the quotas; expired entries free space', async () => {
     let now = 0;
     const store = new MemoryReplayStore(2, () => now);
-    await store.claim('a', 10_000);
-    await store.claim('b', 10_000);
-    await expect(store.claim('c', 10_000)).rejects.toBeInstanceOf(ReplayStoreUnavailable);
-    expect(store.isHealthy()).toBe(false);
-    expect(await store.claim('a', 10_000)).toBe(false);
+    await store.claim({ bucket: 'A', jti: 'a', ttlMs: 10_000, quota: 5 });
+    await store.claim({ bucket: 'B', jti: 'b', ttlMs: 10_000, quota: 5 });
+    await expect(store.claim({ bucket: 'C', jti: 'c', ttlMs: 10_000, quota: 5 })).rejects.toBeInstanceOf(
+      ReplayStoreUnavailable,
+    );
     now += 20_000;
-    expect(await store.claim('c', 10_000)).toBe(true);
+    expect(await store.claim({ bucket: 'C', jti: 'c', ttlMs: 10_000, quota: 5 })).toBe('accepted');
+  });
+});
+
+describe('replay buckets: shares of JTI_CACHE_MAX_ENTRIES', () => {
+  const issuer = (iss: string, tenants: string[] = []) => ({
+    iss,
+    jwksUris: [],
+    jkuAliases: [],
+    tenants,
+    fhirServers: [],
+  });
+  const bucketOf = replayBuckets([issuer('A'), issuer('B', ['t1', 't2'])], 1000);
+
+  it('each issuer an equal share, split between its listed tenants; the shares never exceed the total', () => {
+    expect(bucketOf({ issuer: 'A' })).toEqual({ key: 'iss:A|tenant:', quota: 500 });
+    expect(bucketOf({ issuer: 'B', tenant: 't1' })).toEqual({ key: 'iss:B|tenant:t1', quota: 250 });
+    expect(bucketOf({ issuer: 'B', tenant: 't2' }).quota).toBe(250);
+  });
+
+  it('the tenant claim of an issuer without a tenant list is not a bucket of its own', () => {
+    expect(bucketOf({ issuer: 'A', tenant: 'self-asserted-1' })).toEqual(bucketOf({ issuer: 'A' }));
+    expect(bucketOf({ issuer: 'A', tenant: 'self-asserted-2' }).key).toBe('iss:A|tenant:');
   });
 });

@@ -4,6 +4,7 @@ import { createFhirServerPolicy } from '../../security/fhir-server-policy.js';
 import { registerRateLimit } from '../external/rate-limit.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../../security/replay-store.js';
 import { registerSecurityHeaders } from '../external/helmet.js';
+import { replayBuckets } from '../../security/replay-quotas.js';
 import { TokenVerifier } from '../../security/token-verifier.js';
 
 /**
@@ -47,7 +48,7 @@ export default fp(
     } else {
       const replayStore: ReplayStore = auth.redisUrl
         ? new RedisReplayStore(auth.redisUrl)
-        : new MemoryReplayStore();
+        : new MemoryReplayStore(auth.replayCacheMaxEntries);
       app.readiness.checks.set('jti-replay-store', () => replayStore.isHealthy());
       app.addHook('onClose', async () => replayStore.close());
 
@@ -62,10 +63,14 @@ export default fp(
           maxBytes: auth.jwks.maxBytes,
           cooldownMs: auth.jwks.cooldownSeconds * 1000,
         },
-        replayStore,
       });
       // Config refuses CDS_AUTH=required without PUBLIC_BASE_URL, so it is set here.
-      registerAuthentication(app, { verifier, publicBaseUrl: auth.publicBaseUrl! });
+      registerAuthentication(app, {
+        verifier,
+        publicBaseUrl: auth.publicBaseUrl!,
+        replayStore,
+        bucketOf: replayBuckets(auth.issuers, auth.replayCacheMaxEntries),
+      });
       app.log.info(
         { issuers: auth.issuers.map((i) => i.iss), replayStore: auth.redisUrl ? 'redis' : 'memory' },
         'CDS_AUTH=required',
