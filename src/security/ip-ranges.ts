@@ -62,25 +62,57 @@ const privateRanges = blockList(
 );
 
 /**
- * IPv6 forms that carry an IPv4 address a translator or tunnel may deliver to: NAT64 (64:ff9b::/96), 6to4
- * (2002:V4::/48) and IPv4-translated (::ffff:0:V4). They are at least `private`, and `forbidden` when the embedded
- * address is (64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64 gateway).
+ * The IPv4 addresses an IPv6 address may deliver to through a translator or a tunnel (issue 11: these decode to
+ * the IPv4 rules):
+ * - `translator` forms: NAT64 with the well-known prefix 64:ff9b::/96 (RFC 6052), the local-use prefix
+ *   64:ff9b:1::/48 (RFC 8215; the operator chooses a prefix length of 48, 56, 64 or 96, so every RFC 6052 layout
+ *   whose reserved bits are zero is a candidate), and IPv4-translated ::ffff:0:V4 (SIIT);
+ * - `tunnel` forms: 6to4 (2002:V4::/48), Teredo (2001::/32: server in bits 32–63, client obfuscated in bits
+ *   96–127) and ISATAP (interface id 0:5efe:V4, with or without the u/g bits), which reach a relay or router
+ *   chosen by the network rather than the embedded host itself.
  */
-function embeddedIpv4(address: string): string | undefined {
-  const groups = expandIpv6(address);
-  if (!groups) return undefined;
+function embeddedIpv4(groups: number[]): { kind: 'translator' | 'tunnel'; addresses: string[] } | undefined {
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
-  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6]!, groups[7]!);
+  const g = groups;
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6))
+    return { kind: 'translator', addresses: [v4(g[6]!, g[7]!)] };
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) {
+    // RFC 6052 §2.2 layouts; bits 64–71 (the high byte of group 4) are reserved and zero except in /96.
+    const addresses = [v4(g[6]!, g[7]!)];
+    const u = g[4]! >> 8;
+    if (u === 0 && g[6] === 0 && g[7] === 0 && (g[5]! & 0xff) === 0)
+      addresses.push(v4(g[3]!, ((g[4]! & 0xff) << 8) | (g[5]! >> 8))); // /48
+    if (u === 0 && g[6] === 0 && g[7] === 0)
+      addresses.push(v4(((g[3]! & 0xff) << 8) | (g[4]! & 0xff), g[5]!)); // /56
+    if (u === 0 && g[7] === 0 && (g[6]! & 0xff) === 0)
+      addresses.push(v4(((g[4]! & 0xff) << 8) | (g[5]! >> 8), ((g[5]! & 0xff) << 8) | (g[6]! >> 8))); // /64
+    return { kind: 'translator', addresses };
+  }
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0)
+    return { kind: 'translator', addresses: [v4(g[6]!, g[7]!)] };
+  if (g[0] === 0x2002) return { kind: 'tunnel', addresses: [v4(g[1]!, g[2]!)] };
+  if (g[0] === 0x2001 && g[1] === 0)
+    return { kind: 'tunnel', addresses: [v4(g[2]!, g[3]!), v4(g[6]! ^ 0xffff, g[7]! ^ 0xffff)] };
+  if ((g[4]! & 0xfcff) === 0 && g[5] === 0x5efe) return { kind: 'tunnel', addresses: [v4(g[6]!, g[7]!)] };
   return undefined;
+}
+
+/** The class of an IPv6 address that embeds IPv4 addresses: the strictest of theirs, never looser than `private` for a tunnel. */
+function embeddedClass(embedded: { kind: 'translator' | 'tunnel'; addresses: string[] }): AddressClass {
+  const classes = embedded.addresses.map((a) => classifyAddress(a));
+  if (classes.includes('forbidden')) return 'forbidden';
+  // Loopback of a translator or relay is not this machine: private, never admitted by FHIR_ALLOW_HTTP_LOOPBACK.
+  if (embedded.kind === 'tunnel' || classes.some((c) => c !== 'public')) return 'private';
+  return 'public';
 }
 
 /** The eight 16-bit groups of an IPv6 address (dotted IPv4 tail allowed), or undefined. */
 function expandIpv6(address: string): number[] | undefined {
-  let text = address.toLowerCase().replace(/%.*$/, '');
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  const zone = address.indexOf('%');
+  let text = (zone === -1 ? address : address.slice(0, zone)).toLowerCase();
+  // Anchored at `:` so the match cannot restart at every digit (an address is short anyway: isIP checked it).
+  const dotted = /:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
   if (dotted) {
     const [a, b, c, d] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
     text =
@@ -106,8 +138,9 @@ export function classifyAddress(address: string): AddressClass {
   if (loopback.check(bare, type)) return 'loopback';
   if (forbidden.check(bare, type)) return 'forbidden';
   if (family === 6) {
-    const v4 = embeddedIpv4(bare);
-    if (v4 !== undefined) return forbidden.check(v4, 'ipv4') ? 'forbidden' : 'private';
+    const groups = expandIpv6(bare);
+    const embedded = groups && embeddedIpv4(groups);
+    if (embedded) return embeddedClass(embedded);
   }
   if (privateRanges.check(bare, type)) return 'private';
   return 'public';

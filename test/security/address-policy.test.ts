@@ -30,8 +30,21 @@ describe('address classification', () => {
     ['2002:a9fe:a9fe::1', 'forbidden'], // 6to4 → 169.254.169.254
     ['::ffff:0:a9fe:a9fe', 'forbidden'], // IPv4-translated → 169.254.169.254
     ['::ffff:0:a00:1', 'private'], // IPv4-translated → 10.0.0.1
-    ['64:ff9b::808:808', 'private'],
-    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'private'], // Teredo
+    // Issue 11: IPv4-embedding forms decode to the IPv4 rules.
+    ['64:ff9b::808:808', 'public'], // NAT64 of 8.8.8.8 reaches 8.8.8.8 (an IPv6-only network's DNS64 answers so)
+    ['64:ff9b::a00:1', 'private'], // NAT64 → 10.0.0.1
+    ['64:ff9b::7f00:1', 'private'], // the translator's loopback is not this machine
+    ['64:ff9b:1::a9fe:a9fe', 'forbidden'], // RFC 8215 local-use NAT64 (/96) → 169.254.169.254
+    ['64:ff9b:1:a9fe:a9:fe00::', 'forbidden'], // local-use, /48 layout → 169.254.169.254
+    ['64:ff9b:1:0:a9:fea9:fe00:0', 'forbidden'], // local-use, /64 layout → 169.254.169.254
+    ['64:ff9b:1::808:808', 'public'],
+    ['64:ff9b:1::c0a8:1', 'private'], // → 192.168.0.1
+    ['2002:808:808::1', 'private'], // 6to4: a relay, never looser than private
+    ['2001:0:4136:e378:8000:63bf:3fff:c0a8', 'private'], // Teredo: client 192.0.63.87 via server 65.54.227.120
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'forbidden'], // Teredo, client 192.0.2.45 (documentation)
+    ['2001:0:a9fe:a9fe::1', 'forbidden'], // Teredo server 169.254.169.254
+    ['2001:470:1f0b:1::5efe:a9fe:a9fe', 'forbidden'], // ISATAP → 169.254.169.254
+    ['2001:470:1f0b:1:200:5efe:a00:1', 'private'], // ISATAP → 10.0.0.1
     ['2001:db8::1', 'forbidden'],
     ['100::1', 'forbidden'],
     ['192.0.2.1', 'forbidden'],
@@ -65,11 +78,30 @@ describe('fhirServer URL rules', () => {
     'http://[::ffff:127.0.0.1]/fhir',
     'http://169.254.169.254/latest/meta-data/',
     'http://0xa9fea9fe/', // 169.254.169.254
+    'http://[64:ff9b:1::a9fe:a9fe]/', // local-use NAT64 of 169.254.169.254 (issue 11 finding 8)
     'ftp://fhir.example.org/fhir',
     'file:///etc/passwd',
     'https://user:pw@fhir.example.org/fhir',
   ])('refuses %s', (url) => {
     expect(refused(url)).toBe(true);
+  });
+
+  it('refuses a NAT64 spelling of the metadata address even when private networks are allowed (issue 11)', () => {
+    const permissive = createFhirServerPolicy({
+      issuers: [],
+      allowlist: [],
+      allowPrivateNetwork: true,
+      allowHttpLoopback: true,
+      requireHttps: false,
+      log: pino({ level: 'silent' }),
+    });
+    for (const url of [
+      'http://[64:ff9b:1::a9fe:a9fe]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+    ])
+      expect(() => permissive.checkUrl!(new URL(url)), url).toThrow();
+    expect(() => permissive.checkUrl!(new URL('http://[64:ff9b:1::a00:1]/fhir'))).not.toThrow();
   });
 
   it('allows a public https server', () => {
