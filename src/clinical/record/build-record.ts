@@ -11,6 +11,7 @@ import {
 import { normaliseObservation, normalisePatient, normaliseProcedure, weightInKg } from './observations.js';
 import type { Json } from './fhir-read.js';
 import { indexMedications } from './medication-references.js';
+import { BILLING_TYPES, normaliseBilledDose } from './billed-doses.js';
 import type {
   ConditionRecord,
   LabResult,
@@ -55,11 +56,13 @@ export function buildPatientRecord(
   const conditionResources: Json[] = [];
   const observationResources: Json[] = [];
   const procedureResources: Json[] = [];
+  const billingResources: Json[] = [];
   let patientResource: Json | undefined;
   for (const resource of resources) {
     if (!resource || typeof resource !== 'object') continue;
     const type = resource.resourceType;
     if (type === 'Medication') continue;
+    if (BILLING_TYPES.has(type)) billingResources.push(resource);
     if (isMedicationType(type)) medicationResources.push(resource);
     else if (type === 'Condition') conditionResources.push(resource);
     else if (type === 'Observation') observationResources.push(resource);
@@ -73,15 +76,8 @@ export function buildPatientRecord(
   const medications: MedicationRecord[] = [];
   const byAgent = new Map<string, MedicationRecord[]>();
   const glucocorticoids: MedicationRecord[] = [];
-  for (const resource of medicationResources) {
-    const med = normaliseMedication(
-      resource,
-      terminology,
-      medicationIndex,
-      window,
-      options.classifyMedication,
-    );
-    if (!med) continue;
+  const addMedication = (med: MedicationRecord | undefined) => {
+    if (!med) return;
     medications.push(med);
     if (med.agent) {
       const list = byAgent.get(med.agent.agent);
@@ -89,7 +85,14 @@ export function buildPatientRecord(
       else byAgent.set(med.agent.agent, [med]);
     }
     if (med.glucocorticoid) glucocorticoids.push(med);
-  }
+  };
+  for (const resource of medicationResources)
+    addMedication(
+      normaliseMedication(resource, terminology, medicationIndex, window, options.classifyMedication),
+    );
+  // Decision 18: denosumab doses known from claims (Procedure / ChargeItem coded HCPCS J0897).
+  for (const resource of billingResources)
+    addMedication(normaliseBilledDose(resource, terminology, window, options.classifyMedication));
 
   const conditions: ConditionRecord[] = [];
   const fractures: ConditionRecord[] = [];
@@ -106,11 +109,11 @@ export function buildPatientRecord(
 
   const labs = new Map<string, LabResult[]>();
   for (const resource of observationResources) {
-    const result = normaliseObservation(resource, terminology, window);
-    if (!result) continue;
-    const list = labs.get(result.analyte);
-    if (list) list.push(result);
-    else labs.set(result.analyte, [result]);
+    for (const result of normaliseObservation(resource, terminology, window)) {
+      const list = labs.get(result.analyte);
+      if (list) list.push(result);
+      else labs.set(result.analyte, [result]);
+    }
   }
   for (const list of labs.values()) list.sort((a, b) => b.day - a.day);
   const weight = (labs.get('body-weight') ?? []).find((w) => weightInKg(w) !== undefined);

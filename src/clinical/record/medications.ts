@@ -31,10 +31,18 @@ const KIND_BY_TYPE: Record<string, MedicationKind> = {
   MedicationStatement: 'statement',
   MedicationRequest: 'request',
   MedicationOrder: 'request',
+  MedicationDispense: 'dispense',
 };
 
+/** R4 MedicationDispense.status: only a completed (or unstated) dispense documents a product handed over. */
+const DISPENSED_STATUS = new Set(['', 'completed']);
+
 /** A date, unless it lies beyond now + tolerance (then ignored and flagged, R15). */
-function acceptDay(value: unknown, window: DateWindow, state: { hadFutureDate: boolean }): Day | undefined {
+export function acceptDay(
+  value: unknown,
+  window: DateWindow,
+  state: { hadFutureDate: boolean },
+): Day | undefined {
   const day = parseDay(value);
   if (day !== undefined && day > window.latest) {
     state.hadFutureDate = true;
@@ -53,7 +61,7 @@ export interface MedicationClassification {
 /** Classifies a drug concept (with the dose in mg, which can decide the denosumab/zoledronate regimen). */
 export type MedicationClassifier = (concept: Concept, doseMg: number | undefined) => MedicationClassification;
 
-function classify(
+export function classify(
   terminology: Terminology,
   concept: Concept,
   doseMg: number | undefined,
@@ -122,6 +130,7 @@ export function normaliseMedication(
     return undefined;
   if (kind === 'administration' && (resource.notGiven === true || resource.wasNotGiven === true))
     return undefined;
+  if (kind === 'dispense' && !DISPENSED_STATUS.has(status)) return undefined;
 
   const concept = medicationConcept(resource, medications);
   const doseMg = doseMilligrams(resource);
@@ -150,6 +159,11 @@ export function normaliseMedication(
         asObject(resource.effectiveTimePeriod)?.start,
     );
     if (given) doseDay = day;
+    startDay = day;
+  } else if (kind === 'dispense') {
+    // Decision 18: a dispensed product counts as a dose on whenHandedOver, else whenPrepared.
+    const day = dated(resource.whenHandedOver) ?? dated(resource.whenPrepared);
+    doseDay = day;
     startDay = day;
   } else if (kind === 'statement') {
     const effective = dated(resource.effectiveDateTime);
@@ -225,8 +239,12 @@ export const describeAgentRecord = (m: MedicationRecord): string => {
   const verb =
     m.kind === 'administration'
       ? 'administered'
-      : m.kind === 'statement'
-        ? `statement (${m.status || 'no status'})`
-        : `ordered (${m.status || 'no status'})`;
+      : m.kind === 'dispense'
+        ? 'dispensed; administration date not recorded'
+        : m.kind === 'billing'
+          ? 'billed; administration date taken from the claim'
+          : m.kind === 'statement'
+            ? `statement (${m.status || 'no status'})`
+            : `ordered (${m.status || 'no status'})`;
   return `${m.display} ${verb}`;
 };

@@ -13,56 +13,99 @@ import {
   type Json,
 } from './fhir-read.js';
 import type { DateWindow } from './medications.js';
+import { readLabValue } from './lab-values.js';
 import type { LabResult, PatientFacts, ProcedureRecord } from './types.js';
 import * as T from '../terminology/text-patterns.js';
 
 const IGNORED_OBSERVATION_STATUS = new Set(['entered-in-error', 'cancelled']);
 
-/** One Observation → LabResult (by LOINC analyte), or undefined (R15: entered-in-error, cancelled, undated, future). */
+function interpretationCodes(holder: Json): string[] {
+  const out: string[] = [];
+  if (holder.interpretation !== undefined) {
+    for (const i of asArray(holder.interpretation)) {
+      const code = readStatus(i)?.toUpperCase();
+      if (code) out.push(code);
+    }
+  }
+  return out;
+}
+
+/**
+ * One result (the Observation itself, or one of its components) → LabResult, or undefined when it has no usable
+ * value: no number (valueQuantity, valueInteger, a number in valueString) and no interpretation flag. Such a
+ * result (a hemolysed sample, "see comment", a dataAbsentReason) is dropped here, so every lab check skips it
+ * the same way (issue #16 item 4).
+ */
+function labResult(
+  holder: Json,
+  hit: NonNullable<ReturnType<Terminology['match']>>,
+  resource: Json,
+  day: Day,
+  display: string,
+): LabResult | undefined {
+  const value = readLabValue(holder);
+  const interpretation = interpretationCodes(holder);
+  if (!value && interpretation.length === 0) return undefined;
+  const range = asObject(asArray(holder.referenceRange)[0]);
+  return {
+    reference: referenceOf(resource),
+    analyte: hit.concept.props.analyte ?? 'other',
+    code: hit.recordCode,
+    day,
+    value: value?.value,
+    comparator: value?.comparator,
+    unit: value?.unit ?? '',
+    referenceLow: range ? readQuantity(range.low)?.value : undefined,
+    referenceHigh: range ? readQuantity(range.high)?.value : undefined,
+    interpretation,
+    display: display || hit.concept.display,
+  };
+}
+
+/**
+ * One Observation → its LabResults (by LOINC analyte): the Observation's own value, and the value of each
+ * `component` whose code is a known analyte (a panel, or a value sent in a component). Nothing for
+ * entered-in-error, cancelled, undated or future results (R15).
+ */
 export function normaliseObservation(
   resource: Json,
   terminology: Terminology,
   window: DateWindow,
-): LabResult | undefined {
+): LabResult[] {
   const status = readStatus(resource.status);
-  if (status && IGNORED_OBSERVATION_STATUS.has(status)) return undefined;
+  if (status && IGNORED_OBSERVATION_STATUS.has(status)) return [];
   // Codes first: the display text is read only for the results that are kept.
   const hit = terminology.match('bone-labs', readCodings(resource.code));
-  if (!hit) return undefined;
+  const components = resource.component === undefined ? [] : asArray(resource.component);
+  if (!hit && components.length === 0) return [];
   const day = parseDay(
     resource.effectiveDateTime ??
       asObject(resource.effectivePeriod)?.start ??
       resource.effectiveInstant ??
       resource.issued,
   );
-  if (day === undefined || day > window.latest) return undefined;
-  const quantity = readQuantity(resource.valueQuantity);
-  const range = asObject(asArray(resource.referenceRange)[0]);
-  const interpretation: string[] = [];
-  if (resource.interpretation !== undefined) {
-    for (const i of asArray(resource.interpretation)) {
-      const code = readStatus(i)?.toUpperCase();
-      if (code) interpretation.push(code);
-    }
+  if (day === undefined || day > window.latest) return [];
+  const out: LabResult[] = [];
+  if (hit) {
+    const own = labResult(resource, hit, resource, day, conceptLabel(resource.code));
+    if (own) out.push(own);
   }
-  // One object shape for every result (absent fields are undefined), no temporary objects.
-  return {
-    reference: referenceOf(resource),
-    analyte: hit.concept.props.analyte ?? 'other',
-    code: hit.recordCode,
-    day,
-    value: quantity?.value,
-    unit: quantity?.unit ?? '',
-    referenceLow: range ? readQuantity(range.low)?.value : undefined,
-    referenceHigh: range ? readQuantity(range.high)?.value : undefined,
-    interpretation,
-    display: conceptLabel(resource.code) || hit.concept.display,
-  };
+  for (const c of components) {
+    const component = asObject(c);
+    if (!component) continue;
+    const componentHit = terminology.match('bone-labs', readCodings(component.code));
+    if (!componentHit) continue;
+    const result = labResult(component, componentHit, resource, day, conceptLabel(component.code));
+    // A component repeating the Observation's own analyte and value adds nothing.
+    if (result && !out.some((r) => r.analyte === result.analyte && r.value === result.value))
+      out.push(result);
+  }
+  return out;
 }
 
 /** Body weight in kg from a weight result (kg, g, lb). */
 export function weightInKg(result: LabResult): number | undefined {
-  if (result.value === undefined) return undefined;
+  if (result.value === undefined || result.comparator !== undefined) return undefined;
   const unit = result.unit.toLowerCase();
   if (unit === 'kg' || unit === '') return result.value;
   if (unit === 'g') return result.value / 1000;

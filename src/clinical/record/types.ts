@@ -3,7 +3,12 @@ import type { AgentMatch, GlucocorticoidMatch } from '../terminology/classify-me
 
 /** The patient record after normalisation: typed, filtered (R15) and indexed for the rules. */
 
-export type MedicationKind = 'administration' | 'statement' | 'request';
+/**
+ * administration / statement / request: the Medication* resources; dispense: a MedicationDispense (decision 18: a
+ * dose on the day it was handed over, administration date not recorded); billing: a Procedure or ChargeItem coded
+ * with a drug billing code (HCPCS J0897, decision 18).
+ */
+export type MedicationKind = 'administration' | 'statement' | 'request' | 'dispense' | 'billing';
 
 export interface MedicationRecord {
   reference?: string;
@@ -17,7 +22,7 @@ export interface MedicationRecord {
   agent?: Readonly<AgentMatch>;
   glucocorticoid?: Readonly<GlucocorticoidMatch>;
   immunosuppressants: readonly string[];
-  /** Dated evidence that a dose was given (R2): administrations and statements with a dose date only. */
+  /** Dated evidence that a dose was given (R2): administrations, statements with a dose date, dispenses, billing. */
   doseDay?: Day;
   /** Start of the course or the order date (statement period start, request bounds/validity/authoredOn). */
   startDay?: Day;
@@ -81,7 +86,13 @@ export interface LabResult {
   analyte: string;
   code: string;
   day: Day;
+  /**
+   * The number reported (valueQuantity, valueInteger or a number in valueString). Undefined only for a result
+   * that carries an interpretation flag instead of a number; a result with neither is not kept (item 4).
+   */
   value?: number;
+  /** The true value is below / above `value` ("<15", valueQuantity.comparator). */
+  comparator?: '<' | '<=' | '>' | '>=';
   unit: string;
   referenceLow?: number;
   referenceHigh?: number;

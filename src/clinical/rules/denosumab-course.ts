@@ -58,9 +58,15 @@ function stopDay(m: MedicationRecord): Day | undefined {
   return m.lastUpdatedDay ?? m.assertedDay;
 }
 
-/** R2.1: an administration that documents a given dose (a missing status is read as completed). */
+/**
+ * R2.1: an administration that documents a given dose (a missing status is read as completed); decision 18: a
+ * dispense handed over and a billed injection count the same (their records are kept only when they do).
+ */
 const isGivenAdministration = (m: MedicationRecord) =>
-  m.kind === 'administration' && (m.status === '' || m.status === 'completed' || m.status === 'in-progress');
+  m.kind === 'dispense' ||
+  m.kind === 'billing' ||
+  (m.kind === 'administration' &&
+    (m.status === '' || m.status === 'completed' || m.status === 'in-progress'));
 
 /**
  * R1a/R1d: a dose whose own record does not give the regimen inherits the regimen of the nearest earlier

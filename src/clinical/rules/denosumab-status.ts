@@ -2,6 +2,8 @@ import type { Indicator } from '../../protocol/types.js';
 import { addDays, addMonths, formatDay, wholeMonthsBetween, type Day } from '../dates.js';
 import type { Evidence, Finding } from '../findings.js';
 import type { LabResult } from '../record/types.js';
+import { valueText } from '../record/lab-values.js';
+import { isAbove } from './lab-checks.js';
 import { capForText, evidenceOf, makeFinding, round1, type RuleContext } from './common.js';
 import type { DenosumabCourse } from './denosumab-course.js';
 import type { FractureEpisode } from './fracture-episodes.js';
@@ -170,10 +172,11 @@ export function denosumabStatus(
         ctx6moDate: formatDay(ctx6),
         ...(ctxLatest
           ? {
-              ctxOnFile: `${ctxLatest.value ?? '?'} ${ctxLatest.unit} on ${formatDay(ctxLatest.day)}`.replace(
-                /\s+/g,
-                ' ',
-              ),
+              ctxOnFile:
+                `${valueText(ctxLatest) || '?'} ${ctxLatest.unit} on ${formatDay(ctxLatest.day)}`.replace(
+                  /\s+/g,
+                  ' ',
+                ),
             }
           : {}),
         ...(timingNote ? { timingNote } : {}),
@@ -357,13 +360,11 @@ export function denosumabStatus(
 
 export function isHigh(result: LabResult): boolean {
   if (result.interpretation.some((i) => i === 'H' || i === 'HH' || i === 'HU')) return true;
-  return (
-    result.value !== undefined && result.referenceHigh !== undefined && result.value > result.referenceHigh
-  );
+  return result.referenceHigh !== undefined && isAbove(result, result.referenceHigh) === true;
 }
 
 export const labEvidence = (r: LabResult) =>
-  evidenceOf('Observation', `${r.display} ${r.value ?? ''} ${r.unit}`.replace(/\s+/g, ' ').trim(), {
+  evidenceOf('Observation', `${r.display} ${valueText(r)} ${r.unit}`.replace(/\s+/g, ' ').trim(), {
     reference: r.reference,
     day: r.day,
   });

@@ -1,10 +1,55 @@
 import { addMonths, ageInYears, formatDay } from '../dates.js';
 import type { LabResult } from '../record/types.js';
 import { round1, type RuleContext } from './common.js';
+import { valueText } from '../record/lab-values.js';
 
-/** R13/R14 laboratory checks before dosing denosumab or zoledronic acid, shared by the order rules. */
+/**
+ * R13/R14 laboratory checks before dosing denosumab or zoledronic acid, shared by the order rules. Every check
+ * reads the same results: those with a usable value (the record drops results with neither a number nor an
+ * interpretation flag, issue #16 item 4), and a value with a comparator ("<15") only where it decides the
+ * question (isBelow / isAbove).
+ */
 
-const CALCIUM_ANALYTES = ['calcium-total', 'calcium-ionized'] as const;
+/**
+ * Decision 19: albumin-corrected calcium first, so that on the same day the corrected value decides over the
+ * total; then total, then ionized (the order the newest-result tie is broken in).
+ */
+const CALCIUM_ANALYTES = ['calcium-corrected', 'calcium-total', 'calcium-ionized'] as const;
+
+/** Whether a result is below `limit`: undefined when its comparator leaves it open ("<60" against 30). */
+export function isBelow(r: LabResult, limit: number): boolean | undefined {
+  if (r.value === undefined) return undefined;
+  switch (r.comparator) {
+    case undefined:
+      return r.value < limit;
+    case '<':
+      return r.value <= limit ? true : undefined;
+    case '<=':
+      return r.value < limit ? true : undefined;
+    case '>':
+    case '>=':
+      return r.value >= limit ? false : undefined;
+  }
+}
+
+/** Whether a result is above `limit`: undefined when its comparator leaves it open. */
+export function isAbove(r: LabResult, limit: number): boolean | undefined {
+  if (r.value === undefined) return undefined;
+  switch (r.comparator) {
+    case undefined:
+      return r.value > limit;
+    case '>':
+      return r.value >= limit ? true : undefined;
+    case '>=':
+      return r.value > limit ? true : undefined;
+    case '<':
+    case '<=':
+      return r.value <= limit ? false : undefined;
+  }
+}
+
+/** A result as a card writes it: "<15 mL/min", "7.9 mg/dL". */
+export const resultText = (r: LabResult) => `${valueText(r)} ${r.unit}`.replace(/\s+/g, ' ').trim();
 
 export interface LowCalcium {
   result: LabResult;
@@ -12,6 +57,7 @@ export interface LowCalcium {
   lowLimit: string;
 }
 
+/** The newest of the results; on the same day the first in the given order (stable sort). */
 function newest(results: (LabResult | undefined)[]): LabResult | undefined {
   return results.filter((r): r is LabResult => !!r).sort((a, b) => b.day - a.day)[0];
 }
@@ -27,7 +73,8 @@ function calciumUnit(r: LabResult): 'mg/dL' | 'mmol/L' | undefined {
 
 /**
  * Decision 7: the newest calcium result not older than calciumMaxAgeDays is low when below referenceRange.low
- * (when given), else when interpreted L/LL, else (total calcium only) below 8.5 mg/dL or 2.12 mmol/L.
+ * (when given), else when interpreted L/LL, else (total or albumin-corrected calcium, decision 19) below
+ * 8.5 mg/dL or 2.12 mmol/L. A comparator that leaves the question open ("<9.0" against 8.6) is not low.
  */
 export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
   const { record, today, thresholds: t } = ctx;
@@ -44,7 +91,7 @@ export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
     return undefined;
   }
   if (result.referenceLow !== undefined) {
-    return result.value < result.referenceLow
+    return isBelow(result, result.referenceLow) === true
       ? {
           result,
           lowLimit: `${result.referenceLow} ${result.unit} (lab reference range)`.replace(/\s+/g, ' '),
@@ -53,11 +100,15 @@ export function lowCalcium(ctx: RuleContext): LowCalcium | undefined {
   }
   const interp = result.interpretation.find((i) => i === 'L' || i === 'LL');
   if (interp) return { result, lowLimit: `interpretation ${interp}` };
-  if (result.interpretation.length > 0 || result.analyte !== 'calcium-total') return undefined;
+  if (
+    result.interpretation.length > 0 ||
+    (result.analyte !== 'calcium-total' && result.analyte !== 'calcium-corrected')
+  )
+    return undefined;
   const unit = calciumUnit(result);
-  if (unit === 'mg/dL' && result.value < t.calciumLowMgPerDl)
+  if (unit === 'mg/dL' && isBelow(result, t.calciumLowMgPerDl) === true)
     return { result, lowLimit: `${t.calciumLowMgPerDl} mg/dL (default lower limit)` };
-  if (unit === 'mmol/L' && result.value < t.calciumLowMmolPerL)
+  if (unit === 'mmol/L' && isBelow(result, t.calciumLowMmolPerL) === true)
     return { result, lowLimit: `${t.calciumLowMmolPerL} mmol/L (default lower limit)` };
   return undefined;
 }
@@ -75,7 +126,8 @@ export interface CreatinineClearance {
 
 /** Serum creatinine in mg/dL (µmol/L ÷ 88.4; an absent unit is inferred from the magnitude). */
 function creatinineMgPerDl(r: LabResult): number | undefined {
-  if (r.value === undefined) return undefined;
+  // A bound ("<0.5") gives no Cockcroft–Gault value.
+  if (r.value === undefined || r.comparator !== undefined) return undefined;
   const u = r.unit.toLowerCase().replace(/\s/g, '');
   if (u === 'mg/dl') return r.value;
   if (u === 'umol/l' || u === 'µmol/l' || u === 'μmol/l') return r.value / 88.4;
@@ -109,7 +161,7 @@ export function missingRecentLabs(ctx: RuleContext): string[] {
   const recent = (analytes: string[]) =>
     analytes.some((a) => (ctx.record.labs.get(a) ?? []).some((r) => r.day >= since));
   const missing: string[] = [];
-  if (!recent(['calcium-total', 'calcium-ionized'])) missing.push('calcium');
+  if (!recent(['calcium-total', 'calcium-ionized', 'calcium-corrected'])) missing.push('calcium');
   if (!recent(['creatinine', 'egfr'])) missing.push('creatinine/eGFR');
   if (!recent(['vitamin-d'])) missing.push('25-OH vitamin D');
   return missing;
@@ -121,16 +173,16 @@ export function redosingSafetyNotes(ctx: RuleContext): string[] {
   const low = lowCalcium(ctx);
   if (low) {
     notes.push(
-      `Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit}): correct hypocalcaemia before the next denosumab dose.`.replace(
+      `Calcium ${resultText(low.result)} on ${formatDay(low.result.day)} is low (below ${low.lowLimit}): correct hypocalcaemia before the next denosumab dose.`.replace(
         /\s+/g,
         ' ',
       ),
     );
   }
   const egfr = latestEgfr(ctx);
-  if (egfr && egfr.value! < ctx.thresholds.denosumabCkdEgfr) {
+  if (egfr && isBelow(egfr, ctx.thresholds.denosumabCkdEgfr) === true) {
     notes.push(
-      `eGFR ${egfr.value} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}: higher risk of severe hypocalcaemia with denosumab; evaluate for CKD-MBD.`,
+      `eGFR ${valueText(egfr)} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}: higher risk of severe hypocalcaemia with denosumab; evaluate for CKD-MBD.`,
     );
   }
   return notes;
@@ -151,7 +203,7 @@ export function suggestionSafetyFacts(ctx: RuleContext): {
   const low = lowCalcium(ctx);
   if (low) {
     out.safetyCalciumLow =
-      `calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is low (below ${low.lowLimit})`.replace(
+      `calcium ${resultText(low.result)} on ${formatDay(low.result.day)} is low (below ${low.lowLimit})`.replace(
         /\s+/g,
         ' ',
       );
@@ -161,11 +213,11 @@ export function suggestionSafetyFacts(ctx: RuleContext): {
   const egfr = latestEgfr(ctx);
   if ('value' in crcl && crcl.value < cutoff) {
     out.safetyZoledronateRenal = `creatinine clearance ${crcl.value} mL/min (Cockcroft–Gault, creatinine of ${formatDay(crcl.creatinine.day)}) is below ${cutoff} mL/min`;
-  } else if (egfr && egfr.value! < cutoff) {
-    out.safetyZoledronateRenal = `eGFR ${egfr.value} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${cutoff}`;
+  } else if (egfr && isBelow(egfr, cutoff) === true) {
+    out.safetyZoledronateRenal = `eGFR ${valueText(egfr)} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${cutoff}`;
   }
-  if (egfr && egfr.value! < ctx.thresholds.denosumabCkdEgfr) {
-    out.safetyDenosumabCkd = `eGFR ${egfr.value} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}`;
+  if (egfr && isBelow(egfr, ctx.thresholds.denosumabCkdEgfr) === true) {
+    out.safetyDenosumabCkd = `eGFR ${valueText(egfr)} ${egfrUnitLabel(egfr.unit)} on ${formatDay(egfr.day)} is below ${ctx.thresholds.denosumabCkdEgfr}`;
   }
   return out;
 }

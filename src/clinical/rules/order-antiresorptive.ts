@@ -3,7 +3,15 @@ import type { Finding } from '../findings.js';
 import { evidenceOf, makeFinding, type RuleContext } from './common.js';
 import { labEvidence } from './denosumab-status.js';
 import type { DraftOrder } from './draft-orders.js';
-import { cockcroftGault, egfrUnitLabel, latestEgfr, lowCalcium, missingRecentLabs } from './lab-checks.js';
+import {
+  cockcroftGault,
+  egfrUnitLabel,
+  isBelow,
+  latestEgfr,
+  lowCalcium,
+  missingRecentLabs,
+  resultText,
+} from './lab-checks.js';
 
 const draftExtras = (d: DraftOrder) => (d.ref ? { draftOrderRef: d.ref } : {});
 const isDenosumabDose = (d: DraftOrder) => d.agent?.agent === 'denosumab' && !d.stopping;
@@ -27,7 +35,7 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
     const crclValue = 'value' in crcl ? crcl : undefined;
     if (low)
       notes.push(
-        `Calcium ${low.result.value ?? ''} ${low.result.unit} on ${formatDay(low.result.day)} is also low (below ${low.lowLimit}).`.replace(
+        `Calcium ${resultText(low.result)} on ${formatDay(low.result.day)} is also low (below ${low.lowLimit}).`.replace(
           /\s+/g,
           ' ',
         ),
@@ -49,7 +57,7 @@ export function zoledronateRenal(ctx: RuleContext, draft: DraftOrder): Finding |
         { ...draftExtras(draft), notes },
       );
     }
-    if (egfr && egfr.value! < cutoff) {
+    if (egfr && isBelow(egfr, cutoff) === true) {
       const crclNote = crclValue
         ? `Cockcroft–Gault CrCl ${crclValue.value} mL/min; the eGFR is below ${cutoff}`
         : `CrCl could not be calculated (missing ${(crcl as { missing: string[] }).missing.join(', ')}): calculate CrCl before infusing`;
@@ -117,7 +125,7 @@ export function denosumabCalcium(ctx: RuleContext, draft: DraftOrder): Finding |
 export function denosumabCkd(ctx: RuleContext, draft: DraftOrder): Finding | undefined {
   if (!isDenosumabDose(draft)) return undefined;
   const egfr = latestEgfr(ctx);
-  if (!egfr || egfr.value! >= ctx.thresholds.denosumabCkdEgfr) return undefined;
+  if (!egfr || isBelow(egfr, ctx.thresholds.denosumabCkdEgfr) !== true) return undefined;
   return makeFinding(
     'ORDER-DMAB-CKD',
     'warning',
