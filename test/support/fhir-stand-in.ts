@@ -84,15 +84,21 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
       if (redirect) return reply.redirect(redirect, 302);
       const q = request.query;
       const patient = q.patient ?? q.subject;
-      const codes = q.code?.split(',').map((c) => c.split('|').pop());
+      // Token search as FHIR servers do it: `system|code` matches that system only, a bare code any system.
+      const codes = q.code?.split(',').map((c) => {
+        const bar = c.lastIndexOf('|');
+        return bar < 0 ? { code: c } : { system: c.slice(0, bar) || undefined, code: c.slice(bar + 1) };
+      });
       const matching = resources.filter((r) => {
         if (r.resourceType !== type) return false;
         if (patient && patientOf(r) !== patient.replace(/^Patient\//, '')) return false;
         if (codes) {
-          const coding = ((r.code as { coding?: { code?: string }[] } | undefined)?.coding ?? []).map(
-            (c) => c.code,
+          const list = (r.code as { coding?: unknown } | undefined)?.coding;
+          const coding = (Array.isArray(list) ? list : []) as { system?: string; code?: string }[];
+          const hit = coding.some((c) =>
+            codes.some((t) => t.code === c.code && (t.system === undefined || t.system === c.system)),
           );
-          if (!coding.some((c) => codes.includes(c))) return false;
+          if (!hit) return false;
         }
         return true;
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FhirResource } from '../../../src/cds-hooks/types.js';
+import type { FhirResource } from '../../../src/protocol/types.js';
 import * as F from '../support/fhir.js';
 import { byId, findingsFor, ids } from '../support/evaluate.js';
 
