@@ -28,7 +28,11 @@ export function renderCatalogueDoc(catalogue: CardCatalogue, orders: OrdersFile[
         : card.suggestions
             .map((s) => {
               const actions = s.actions.map((a) =>
-                a.kind === 'deleteDraftOrder' ? 'delete draft' : `create ${a.order?.key ?? '?'}`,
+                a.kind === 'deleteDraftOrder'
+                  ? 'delete draft'
+                  : a.kind === 'stopRecord'
+                    ? `stop ${a.recordFact ?? '?'}`
+                    : `create ${a.order?.key ?? '?'}`,
               );
               return `${s.isRecommended ? '**' : ''}${s.label}${s.isRecommended ? '**' : ''} (${actions.join(', ')})`;
             })

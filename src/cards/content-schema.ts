@@ -103,14 +103,20 @@ const conditionFields = {
 const conditionalText = z.strictObject({ ...conditionFields, text });
 
 const occurrenceSchema = z.strictObject({
-  /** `today` or the name of a date fact of this card. */
+  /**
+   * `today`, `infusion` (the date of the zoledronic acid order of the same suggestion: CTX 3 and 6 months after it)
+   * or the name of a date fact of this card. A date in the past means "now".
+   */
   from: text,
   addMonths: z.number().int().min(0).max(24).optional(),
+  addDays: z.number().int().min(0).max(366).optional(),
 });
 
 const actionSchema = z.union([
   z.strictObject({ create: text, description: text.optional(), occurrence: occurrenceSchema.optional() }),
   z.strictObject({ deleteDraftOrder: z.literal(true), description: text }),
+  /** Stop an existing order the finding names by a reference fact (e.g. the active oral bisphosphonate). */
+  z.strictObject({ stopRecord: text, description: text }),
 ]);
 
 const suggestionSchema = z.strictObject({

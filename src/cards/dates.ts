@@ -18,3 +18,13 @@ export function addMonths(isoDate: string, months: number): string {
 export function isoDateOf(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
+
+/** Add calendar days. */
+export function addDays(isoDate: string, days: number): string {
+  if (days === 0) return isoDate;
+  const match = ISO_DATE.exec(isoDate);
+  if (match === null) throw new RangeError(`not an ISO date: ${isoDate}`);
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days))
+    .toISOString()
+    .slice(0, 10);
+}

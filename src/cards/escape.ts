@@ -35,6 +35,20 @@ export function truncate(value: string, max: number): string {
   );
 }
 
+/**
+ * Cut to at most `max` characters at a word boundary, marking the cut with an ellipsis: a summary never shows half a
+ * word, unit or lab name. A single word longer than the room is cut like `truncate`.
+ */
+export function truncateWords(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const chars = Array.from(value);
+  if (chars.length <= max) return value;
+  const room = chars.slice(0, Math.max(0, max - 1)).join('');
+  const space = room.lastIndexOf(' ');
+  const cut = space > 0 ? room.slice(0, space) : room;
+  return cut.replace(/[\s,;:(–—-]+$/u, '') + '…';
+}
+
 // HTML-significant characters become numeric character references: CommonMark decodes them to literal text and
 // never treats them as markup or raw HTML.
 const HTML_ENTITIES: Record<string, string> = {

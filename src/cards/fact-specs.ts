@@ -62,6 +62,7 @@ export const FACT_SPECS: FactSpecs = {
     ctxOnFile: optional(text),
     timingNote: optional(text),
     ctxElevated: optional(boolean),
+    therapyKind: enumeration,
   },
   'DMAB-ORALBP-AFTER-LONG': {
     lastDoseDate: date,
@@ -69,6 +70,7 @@ export const FACT_SPECS: FactSpecs = {
     denosumabYears: number,
     oralBisphosphonate: text,
     oralBisphosphonateStart: date,
+    oralBisphosphonateRef: optional(text),
   },
   'DMAB-DATA': {
     reason: enumeration,
@@ -82,6 +84,7 @@ export const FACT_SPECS: FactSpecs = {
     monthsSinceFracture: number,
     fractureDescription: text,
     dateSource: optional(enumeration),
+    fragility: boolean,
   },
   'VFX-IMMINENT': {
     fractureDate: date,
@@ -99,12 +102,19 @@ export const FACT_SPECS: FactSpecs = {
     romosozumabOnly: optional(boolean),
   },
   'ORDER-AUGMENT-RVFX': { orderName: text, lastDoseDate: date, fractureCount: number, fractureSummary: text },
-  'ORDER-ROMO-CV': { orderName: text, eventType: shortText(30), eventDate: date, monthsSinceEvent: number },
+  'ORDER-ROMO-CV': {
+    orderName: shortText(30),
+    eventType: shortText(30),
+    eventDate: date,
+    monthsSinceEvent: number,
+    alreadyRunning: boolean,
+  },
   'ORDER-ROMO-CV-OLD': {
-    orderName: text,
+    orderName: shortText(30),
     eventType: shortText(30),
     eventDate: optional(date),
     monthsSinceEvent: optional(number),
+    euContraindicated: boolean,
   },
   'ORDER-ROMO-12': { orderName: text, priorDoseCount: number, firstDoseDate: optional(date) },
   'ORDER-PTH-AFTER-DMAB': {
@@ -113,21 +123,22 @@ export const FACT_SPECS: FactSpecs = {
     monthsSinceLastDose: number,
     withRebound: boolean,
   },
-  'ORDER-PTH-24MO': { orderName: text, cumulativeMonths: number, firstDoseDate: date },
+  'ORDER-PTH-24MO': { orderName: text, cumulativeMonths: number, firstDoseDate: date, drug: enumeration },
   'ORDER-ZOL-RENAL': {
     orderName: text,
     measure: enumeration,
     value: number,
-    unit: shortText(12),
+    unit: shortText(16),
     resultDate: date,
     crclNote: optional(text),
   },
   'ORDER-DMAB-CA': {
     orderName: text,
     calcium: number,
-    unit: shortText(12),
+    unit: shortText(16),
     resultDate: date,
     lowLimit: shortText(16),
+    lowLimitSource: text,
   },
   'ORDER-DMAB-CKD': { orderName: text, egfr: number, resultDate: date },
   'ORDER-LABS': { orderName: text, missingLabs: text, windowMonths: number },
@@ -136,6 +147,7 @@ export const FACT_SPECS: FactSpecs = {
     orderName: text,
     immunosuppressants: optional(text),
     transplant: optional(shortText(30)),
+    newStart: boolean,
   },
   'ONC-DMAB-STOP': { lastDoseDate: date, monthsSinceLastDose: number },
 };
@@ -146,6 +158,10 @@ export const COMMON_FACT_SPECS: Record<string, FactSpec> = {
   safetyCalciumLow: optional(text),
   safetyZoledronateRenal: optional(text),
   safetyDenosumabCkd: optional(text),
+  zoledronateLabsFirst: optional(text),
+  zoledronateLabOrders: optional(text),
+  zoledronateVitaminDLow: optional(text),
+  labelJurisdiction: optional(enumeration),
 };
 
 /** Facts (with their specs) a template for this id may use. */

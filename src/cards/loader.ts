@@ -37,8 +37,10 @@ export interface CompiledLine extends Condition {
 }
 
 export interface CompiledAction {
-  kind: 'create' | 'deleteDraftOrder';
+  kind: 'create' | 'deleteDraftOrder' | 'stopRecord';
   description: string;
+  /** stopRecord: the fact holding the `Type/id` of the order to stop. */
+  recordFact?: string;
   order?: CompiledOrder;
   occurrence?: OccurrenceDefinition;
 }
@@ -198,10 +200,19 @@ function compileCard(
     checkCondition(suggestion, specs);
     const actions = suggestion.actions.map((action): CompiledAction => {
       if ('deleteDraftOrder' in action) return { kind: 'deleteDraftOrder', description: action.description };
+      if ('stopRecord' in action) {
+        if (specs[action.stopRecord]?.kind !== 'text')
+          problems.push(`${file}: stopRecord "${action.stopRecord}" is not a text fact of this card`);
+        return { kind: 'stopRecord', description: action.description, recordFact: action.stopRecord };
+      }
       const order = orders.get(action.create);
       if (order === undefined)
         problems.push(`${file}: unknown order "${action.create}" (not in _orders.json)`);
-      if (action.occurrence !== undefined && action.occurrence.from !== 'today') {
+      if (
+        action.occurrence !== undefined &&
+        action.occurrence.from !== 'today' &&
+        action.occurrence.from !== 'infusion'
+      ) {
         const spec = specs[action.occurrence.from];
         if (spec?.kind !== 'date')
           problems.push(`${file}: occurrence.from "${action.occurrence.from}" is not a date fact`);

@@ -30,13 +30,17 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
   // Facts are looked up by the names the compiled templates were checked against (fact-specs.ts).
   const facts = finding.facts as unknown as Facts;
 
-  const { suggestions, withheld } = buildSuggestionsWithSafety(content, {
-    patientId: context.patientId,
-    today,
-    facts,
-    draftOrderRef: finding.draftOrderRef,
-    reason: `${content.title} (${content.id})`,
-  });
+  const { suggestions, withheld } = buildSuggestionsWithSafety(
+    content,
+    {
+      patientId: context.patientId,
+      today,
+      facts,
+      draftOrderRef: finding.draftOrderRef,
+      reason: `${content.title} (${content.id})`,
+    },
+    catalogue.orders,
+  );
   const card: Card = {
     uuid: randomUUID(),
     summary: renderSummary(content, facts),

@@ -1,6 +1,6 @@
 import type { FactKind, FactSpec } from './fact-specs.js';
 import type { Condition } from './content-schema.js';
-import { escapeMarkdownInline, escapePlainText, truncate } from './escape.js';
+import { escapeMarkdownInline, escapePlainText, truncate, truncateWords } from './escape.js';
 
 /**
  * A deliberately tiny template language: literal text with `{{factName}}` placeholders, nothing else (no code, no
@@ -91,7 +91,7 @@ function formatValue(
 ): string {
   const kind = segment.kind;
   const plain = plainValue(value, kind);
-  if (target === 'summary') return truncate(escapePlainText(plain), segment.summaryLength);
+  if (target === 'summary') return truncateWords(escapePlainText(plain), segment.summaryLength);
   // Dates and numbers are produced by the rules in a fixed format and need no Markdown escaping; anything else might.
   if (kind === 'date' && ISO_DATE.test(plain)) return plain;
   if (kind === 'number' && typeof value === 'number') return plain;

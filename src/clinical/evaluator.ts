@@ -4,6 +4,7 @@ import {
   DEFAULT_THRESHOLDS,
   type ClinicalConfig,
   type ClinicalThresholds,
+  type LabelJurisdiction,
   type OrderHookStatusCards,
 } from '../config/clinical.js';
 import { formatDay } from './dates.js';
@@ -23,7 +24,7 @@ import {
 } from './rules/draft-orders.js';
 import { fractureEpisodes } from './rules/fracture-episodes.js';
 import { glucocorticoidExposure } from './rules/glucocorticoids.js';
-import { redosingSafetyNotes, suggestionSafetyFacts } from './rules/lab-checks.js';
+import { redosingSafetyNotes, suggestionSafetyFacts, zoledronateLabFacts } from './rules/lab-checks.js';
 import { augmentationInRebound } from './rules/order-augmentation.js';
 import {
   denosumabCalcium,
@@ -70,6 +71,8 @@ export interface CdsEngine {
 export interface EngineOptions {
   thresholds?: Partial<ClinicalThresholds>;
   orderHookStatusCards?: OrderHookStatusCards;
+  /** Decision 21: labelling followed by the label-based rules (default us). */
+  labelJurisdiction?: LabelJurisdiction;
   /** Folder of the ValueSet files (default: valuesets/ of the project). */
   valueSetDir?: string;
 }
@@ -90,6 +93,7 @@ export function createClinicalEvaluator(
   const terminology = compileTerminology((options as EngineOptions).valueSetDir);
   const thresholds: ClinicalThresholds = { ...DEFAULT_THRESHOLDS, ...(options.thresholds ?? {}) };
   const statusPolicy: OrderHookStatusCards = options.orderHookStatusCards ?? 'always';
+  const labelJurisdiction: LabelJurisdiction = options.labelJurisdiction ?? 'us';
   const versions = [...new Set(terminology.version.split(',').map((v) => v.split('@')[1]))].join('+');
   const contentVersion = `rules-${RULES_VERSION}+valuesets-${versions}`;
   const classifyMedication = createMedicationClassifier(terminology);
@@ -104,7 +108,7 @@ export function createClinicalEvaluator(
       recordOptions,
       { draftOrders: input.draftOrders, ...(input.medications ? { medications: input.medications } : {}) },
     );
-    const ctx: RuleContext = { record, today: record.today, thresholds };
+    const ctx: RuleContext = { record, today: record.today, thresholds, labelJurisdiction };
     let course = denosumabCourse(record, thresholds);
     const episodes = fractureEpisodes(record);
     const rebound = reboundFractures(ctx, course, episodes);
@@ -125,12 +129,11 @@ export function createClinicalEvaluator(
         others: [glucocorticoidExposure(ctx, course)].filter((f): f is Finding => !!f),
       });
 
-    // R14 contraindications on file travel with every finding: no card may suggest what the response warns against.
-    const safety = suggestionSafetyFacts(ctx);
+    // R14 contraindications and the decision 20 lab state travel with every finding: no card may suggest what the
+    // response warns against, and zoledronic acid is offered only on current labs.
+    const safety = { ...suggestionSafetyFacts(ctx), ...zoledronateLabFacts(ctx), labelJurisdiction };
     const withSafety = (list: Finding[]): Finding[] =>
-      Object.keys(safety).length === 0
-        ? list
-        : list.map((f) => ({ ...f, facts: { ...f.facts, ...safety } }) as Finding);
+      list.map((f) => ({ ...f, facts: { ...f.facts, ...safety } }) as Finding);
 
     if (input.hook === 'patient-view') return withSafety(patientFindings());
 

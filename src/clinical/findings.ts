@@ -63,6 +63,17 @@ export interface CommonFacts {
   safetyZoledronateRenal?: string;
   /** … and the eGFR below denosumabCkdEgfr (denosumab: evaluate CKD-MBD first). */
   safetyDenosumabCkd?: string;
+  /**
+   * Decision 20: the labs missing or older than zoledronateLabsMaxAgeDays before zoledronic acid may be offered, in
+   * words ("creatinine clearance (no creatinine or eGFR within 30 days), calcium (none within 30 days)") …
+   */
+  zoledronateLabsFirst?: string;
+  /** … and the lab orders (keys of cards/_orders.json, comma-separated) that fill the gap. */
+  zoledronateLabOrders?: string;
+  /** Decision 20: a deficient 25-OH vitamin D result on file ("25-OH vitamin D 12 ng/mL on 2025-06-01"). */
+  zoledronateVitaminDLow?: string;
+  /** Decision 21: the labelling the label-based statements follow (LABEL_JURISDICTION). */
+  labelJurisdiction?: 'us' | 'eu';
 }
 
 /** Facts per catalogue id: what the card templates may interpolate as {{name}}. Optional facts may be absent. */
@@ -99,6 +110,8 @@ export interface FactsById {
     ctxOnFile?: string;
     timingNote?: string;
     ctxElevated?: boolean;
+    /** An infusion (zoledronic acid) or an oral bisphosphonate: the CTX timing is counted from it. */
+    therapyKind: 'infusion' | 'oral';
   };
   'DMAB-ORALBP-AFTER-LONG': {
     lastDoseDate: string;
@@ -106,6 +119,8 @@ export interface FactsById {
     denosumabYears: number;
     oralBisphosphonate: string;
     oralBisphosphonateStart: string;
+    /** Decision 20: the active oral bisphosphonate order (`MedicationRequest/id`), stopped with the zoledronic acid. */
+    oralBisphosphonateRef?: string;
   };
   'DMAB-DATA': {
     reason: 'no-dose-date' | 'order-only' | 'regimen-unknown' | 'future-date';
@@ -121,6 +136,8 @@ export interface FactsById {
     monthsSinceFracture: number;
     fractureDescription: string;
     dateSource?: 'onset' | 'recorded';
+    /** Decision 25: an osteoporotic (M80) code or text saying low trauma; other codes get conditional wording. */
+    fragility: boolean;
   };
   'VFX-IMMINENT': {
     fractureDate: string;
@@ -143,12 +160,21 @@ export interface FactsById {
     fractureCount: number;
     fractureSummary: string;
   };
-  'ORDER-ROMO-CV': { orderName: string; eventType: string; eventDate: string; monthsSinceEvent: number };
+  'ORDER-ROMO-CV': {
+    orderName: string;
+    eventType: string;
+    eventDate: string;
+    monthsSinceEvent: number;
+    /** Romosozumab already given before this order: the label says discontinue, not "do not start". */
+    alreadyRunning: boolean;
+  };
   'ORDER-ROMO-CV-OLD': {
     orderName: string;
     eventType: string;
     eventDate?: string;
     monthsSinceEvent?: number;
+    /** Decision 21: EU labelling contraindicates romosozumab after any MI or stroke (the card is then critical). */
+    euContraindicated: boolean;
   };
   'ORDER-ROMO-12': { orderName: string; priorDoseCount: number; firstDoseDate?: string };
   'ORDER-PTH-AFTER-DMAB': {
@@ -157,7 +183,13 @@ export interface FactsById {
     monthsSinceLastDose: number;
     withRebound: boolean;
   };
-  'ORDER-PTH-24MO': { orderName: string; cumulativeMonths: number; firstDoseDate: string };
+  'ORDER-PTH-24MO': {
+    orderName: string;
+    cumulativeMonths: number;
+    firstDoseDate: string;
+    /** Decision 23: the drug being ordered decides which label statement applies. */
+    drug: 'teriparatide' | 'abaloparatide';
+  };
   'ORDER-ZOL-RENAL': {
     orderName: string;
     measure: 'CrCl' | 'eGFR' | 'calcium';
@@ -166,11 +198,26 @@ export interface FactsById {
     resultDate: string;
     crclNote?: string;
   };
-  'ORDER-DMAB-CA': { orderName: string; calcium: number; unit: string; resultDate: string; lowLimit: string };
+  'ORDER-DMAB-CA': {
+    orderName: string;
+    calcium: number;
+    unit: string;
+    resultDate: string;
+    /** The limit as value and unit ("8.5 mg/dL") or the interpretation code ("L") … */
+    lowLimit: string;
+    /** … and where it came from ("lab reference range", "default lower limit", "interpretation"). */
+    lowLimitSource: string;
+  };
   'ORDER-DMAB-CKD': { orderName: string; egfr: number; resultDate: string };
   'ORDER-LABS': { orderName: string; missingLabs: string; windowMonths: number };
   GIOP: { glucocorticoid: string; prednisoneEquivalentMgPerDay: number; since: string; days: number };
-  'IMMUNOSUPP-DMAB': { orderName: string; immunosuppressants?: string; transplant?: string };
+  'IMMUNOSUPP-DMAB': {
+    orderName: string;
+    immunosuppressants?: string;
+    transplant?: string;
+    /** Decision 24: no denosumab dose on file (an alternative agent is offered only for a new start). */
+    newStart: boolean;
+  };
   'ONC-DMAB-STOP': { lastDoseDate: string; monthsSinceLastDose: number };
 }
 

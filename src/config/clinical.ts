@@ -37,10 +37,8 @@ const thresholdsSchema = z.strictObject({
   imminentFractureMonths: z.number().int().min(1).max(240).default(24),
   /** R9: MI/stroke within this many days → ORDER-ROMO-CV (critical). */
   romosozumabCvDays: z.number().int().min(1).max(3650).default(365),
-  /** R9: ≥ this many prior romosozumab doses → ORDER-ROMO-12 … */
+  /** R9: ≥ this many prior romosozumab doses → ORDER-ROMO-12 (US label: limit use to 12 monthly doses). */
   romosozumabMaxDoses: z.number().int().min(1).max(100).default(12),
-  /** … or ≥ this many months since the first dose. */
-  romosozumabMaxMonths: z.number().int().min(1).max(120).default(12),
   /** R10: teriparatide/abaloparatide within this many months of the last denosumab → ORDER-PTH-AFTER-DMAB. */
   pthAfterDenosumabMonths: z.number().int().min(1).max(120).default(24),
   /** R10: cumulative PTH-analogue exposure ≥ this many months → ORDER-PTH-24MO. */
@@ -49,6 +47,14 @@ const thresholdsSchema = z.strictObject({
   zoledronateMinClearance: z.number().min(1).max(200).default(35),
   /** R14: denosumab with eGFR below this → ORDER-DMAB-CKD (warning). */
   denosumabCkdEgfr: z.number().min(1).max(200).default(30),
+  /**
+   * Decision 20: a zoledronic acid order is offered only with creatinine clearance (or eGFR) and calcium results no
+   * older than this many days; otherwise the suggestion orders the missing or stale labs first.
+   */
+  zoledronateLabsMaxAgeDays: z.number().int().min(1).max(365).default(30),
+  /** Decision 20: 25-OH vitamin D below this (ng/mL, or the nmol/L value) is deficient when no reference range says so. */
+  vitaminDDeficientNgPerMl: z.number().min(1).max(100).default(20),
+  vitaminDDeficientNmolPerL: z.number().min(1).max(250).default(50),
   /** Decision 7: calcium results older than this many days are not used. */
   calciumMaxAgeDays: z.number().int().min(1).max(3650).default(30),
   /** Decision 7: fallback lower limits for total calcium when the result has no reference range or interpretation. */
@@ -75,13 +81,19 @@ const envSchema = z.object({
   /** `always`: order hooks also return the patient's status cards; `osteoporosis-orders`: only when an osteoporosis-related order is among the drafts considered. */
   ORDER_HOOK_STATUS_CARDS: z.enum(['always', 'osteoporosis-orders']).optional().default('always'),
   CDS_THRESHOLDS: z.string().optional(),
+  /** Decision 21: which product labelling the label-based rules follow (EU: romosozumab after any MI or stroke is contraindicated). */
+  LABEL_JURISDICTION: z.enum(['us', 'eu']).optional().default('us'),
 });
+
+/** Decision 21: the labelling the label-based rules and card statements follow. */
+export type LabelJurisdiction = 'us' | 'eu';
 
 export type OrderHookStatusCards = 'always' | 'osteoporosis-orders';
 
 export interface ClinicalConfig {
   thresholds: ClinicalThresholds;
   orderHookStatusCards: OrderHookStatusCards;
+  labelJurisdiction: LabelJurisdiction;
 }
 
 function parseThresholds(raw: string | undefined): ClinicalThresholds {
@@ -121,5 +133,6 @@ export function parseClinicalConfig(env: Env): ClinicalConfig {
   return {
     thresholds: parseThresholds(raw.CDS_THRESHOLDS),
     orderHookStatusCards: raw.ORDER_HOOK_STATUS_CARDS,
+    labelJurisdiction: raw.LABEL_JURISDICTION,
   };
 }

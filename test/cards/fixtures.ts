@@ -46,6 +46,7 @@ export const FULL_FACTS: AllFacts = {
     ctxOnFile: text('CTX 650 pg/mL'),
     timingNote: text('given 6 weeks late'),
     ctxElevated: true,
+    therapyKind: 'infusion',
   },
   'DMAB-ORALBP-AFTER-LONG': {
     lastDoseDate: '2024-06-01',
@@ -53,6 +54,7 @@ export const FULL_FACTS: AllFacts = {
     denosumabYears: 5,
     oralBisphosphonate: text('Alendronate 70 mg weekly'),
     oralBisphosphonateStart: '2024-12-01',
+    oralBisphosphonateRef: 'MedicationRequest/alendronate-1',
   },
   'DMAB-DATA': {
     reason: 'order-only',
@@ -66,6 +68,7 @@ export const FULL_FACTS: AllFacts = {
     monthsSinceFracture: 8,
     fractureDescription: text('S32.010A wedge fracture L1'),
     dateSource: 'recorded',
+    fragility: true,
   },
   'VFX-IMMINENT': {
     fractureDate: '2023-12-15',
@@ -93,12 +96,14 @@ export const FULL_FACTS: AllFacts = {
     eventType: text('NSTEMI'),
     eventDate: '2024-12-15',
     monthsSinceEvent: 6,
+    alreadyRunning: true,
   },
   'ORDER-ROMO-CV-OLD': {
     orderName: text('Evenity'),
     eventType: text('Ischaemic stroke'),
     eventDate: '2022-01-01',
     monthsSinceEvent: 41,
+    euContraindicated: true,
   },
   'ORDER-ROMO-12': { orderName: text('Evenity'), priorDoseCount: 12, firstDoseDate: '2024-05-01' },
   'ORDER-PTH-AFTER-DMAB': {
@@ -107,7 +112,12 @@ export const FULL_FACTS: AllFacts = {
     monthsSinceLastDose: 5,
     withRebound: true,
   },
-  'ORDER-PTH-24MO': { orderName: text('Teriparatide'), cumulativeMonths: 25, firstDoseDate: '2023-05-01' },
+  'ORDER-PTH-24MO': {
+    orderName: text('Teriparatide'),
+    cumulativeMonths: 25,
+    firstDoseDate: '2023-05-01',
+    drug: 'abaloparatide',
+  },
   'ORDER-ZOL-RENAL': {
     orderName: text('Zoledronic acid 5 mg'),
     measure: 'eGFR',
@@ -122,6 +132,7 @@ export const FULL_FACTS: AllFacts = {
     unit: text('mg/dL'),
     resultDate: '2025-06-10',
     lowLimit: text('8.5 mg/dL'),
+    lowLimitSource: text('default lower limit'),
   },
   'ORDER-DMAB-CKD': { orderName: text('Prolia'), egfr: 24, resultDate: '2025-06-01' },
   'ORDER-LABS': { orderName: text('Prolia'), missingLabs: text('calcium, creatinine'), windowMonths: 6 },
@@ -135,6 +146,7 @@ export const FULL_FACTS: AllFacts = {
     orderName: text('Prolia'),
     immunosuppressants: text('tacrolimus, mycophenolate'),
     transplant: text('Z94.0 kidney'),
+    newStart: true,
   },
   'ONC-DMAB-STOP': { lastDoseDate: '2024-01-20', monthsSinceLastDose: 16 },
 };
@@ -164,10 +176,16 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
     lastDoseDate: '2024-05-15',
     therapy: 'Zoledronic acid',
     therapyDate: '2024-11-20',
+    therapyKind: 'oral',
   },
   'DMAB-ORALBP-AFTER-LONG': FULL_FACTS['DMAB-ORALBP-AFTER-LONG'],
   'DMAB-DATA': { reason: 'no-dose-date' },
-  'VFX-RECENT': { fractureDate: '2024-10-15', monthsSinceFracture: 8, fractureDescription: 'L1 fracture' },
+  'VFX-RECENT': {
+    fractureDate: '2024-10-15',
+    monthsSinceFracture: 8,
+    fractureDescription: 'L1 fracture',
+    fragility: false,
+  },
   'VFX-IMMINENT': { fractureDate: '2023-12-15', monthsSinceFracture: 18, fractureDescription: 'L2 fracture' },
   'RVFX-SUSPECTED': {
     lastDoseDate: '2024-06-01',
@@ -188,8 +206,13 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
     eventType: 'Stroke',
     eventDate: '2025-01-01',
     monthsSinceEvent: 5,
+    alreadyRunning: false,
   },
-  'ORDER-ROMO-CV-OLD': { orderName: 'Evenity', eventType: 'coronary artery disease' },
+  'ORDER-ROMO-CV-OLD': {
+    orderName: 'Evenity',
+    eventType: 'coronary artery disease',
+    euContraindicated: false,
+  },
   'ORDER-ROMO-12': { orderName: 'Evenity', priorDoseCount: 12 },
   'ORDER-PTH-AFTER-DMAB': {
     orderName: 'Teriparatide',
@@ -197,7 +220,7 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
     monthsSinceLastDose: 5,
     withRebound: false,
   },
-  'ORDER-PTH-24MO': FULL_FACTS['ORDER-PTH-24MO'],
+  'ORDER-PTH-24MO': { ...FULL_FACTS['ORDER-PTH-24MO'], drug: 'teriparatide' },
   'ORDER-ZOL-RENAL': {
     orderName: 'Zoledronic acid',
     measure: 'calcium',
@@ -209,7 +232,7 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
   'ORDER-DMAB-CKD': FULL_FACTS['ORDER-DMAB-CKD'],
   'ORDER-LABS': FULL_FACTS['ORDER-LABS'],
   GIOP: FULL_FACTS.GIOP,
-  'IMMUNOSUPP-DMAB': { orderName: 'Prolia' },
+  'IMMUNOSUPP-DMAB': { orderName: 'Prolia', newStart: false },
   'ONC-DMAB-STOP': FULL_FACTS['ONC-DMAB-STOP'],
 };
 

@@ -117,19 +117,21 @@ describe('evidence, notes and text matches in the detail', () => {
 describe('summaries state the fact and the date', () => {
   it('DMAB-LAPSE: months and last dose date (issue example)', () => {
     expect(render('DMAB-LAPSE', 'minimal').summary).toMatch(
-      /^Last denosumab 13 months ago \(2024-05-15\); no follow-on therapy/,
+      /^Restart antiresorptive now: last denosumab 2024-05-15 \(13 months\), no follow-on/,
     );
   });
 
   it('picks the conditional variant when its fact is present', () => {
     expect(render('DMAB-LAPSE').summary).toMatch(/after a vertebral fracture/);
-    expect(render('RVFX-SUSPECTED').summary).toMatch(/^2 vertebral fractures since 2025-04-20/);
-    expect(render('RVFX-SUSPECTED', 'minimal').summary).toMatch(/^Vertebral fracture 2025-04-20/);
+    expect(render('RVFX-SUSPECTED').summary).toMatch(/2 vertebral fractures since 2025-04-20/);
+    expect(render('RVFX-SUSPECTED', 'minimal').summary).toMatch(
+      /vertebral fracture 2025-04-20 after denosumab/,
+    );
     expect(render('ORDER-ZOL-RENAL', 'minimal').summary).toMatch(/calcium 7\.8 mg\/dL on 2025-06-01/);
   });
 
   it('cuts long display strings with an ellipsis instead of overflowing', () => {
-    expect(render('VFX-RECENT').summary).toContain('…');
+    expect(render('VFX-IMMINENT').summary).toContain('…');
   });
 });
 
@@ -151,7 +153,7 @@ describe('suggestions', () => {
       code: 'mg',
     });
     const labCodes = (primary?.actions ?? []).slice(1).map((a) => (a.resource as any).code.coding[0].code);
-    expect(labCodes).toEqual(['17861-6', '2160-0', '62238-1', '62292-8']);
+    expect(labCodes).toEqual(['17861-6', '2160-0', '98979-8', '62292-8']);
     expect(card.selectionBehavior).toBe('at-most-one');
   });
 
@@ -233,9 +235,14 @@ describe('suggestions', () => {
   });
 
   it('cards without R16 suggestions carry none', () => {
-    for (const id of ['DMAB-DATA', 'ORDER-ROMO-CV-OLD', 'ORDER-PTH-24MO', 'ONC-DMAB-STOP'] as const) {
+    for (const id of ['DMAB-DATA', 'ONC-DMAB-STOP'] as const) {
       expect(render(id).suggestions).toBeUndefined();
       expect(render(id).selectionBehavior).toBeUndefined();
+    }
+    // Only under EU labelling (decision 21) / for abaloparatide (decision 23) do these offer to remove the draft.
+    for (const id of ['ORDER-ROMO-CV-OLD', 'ORDER-PTH-24MO'] as const) {
+      expect(render(id, 'minimal').suggestions).toBeUndefined();
+      expect(render(id, 'minimal').selectionBehavior).toBeUndefined();
     }
   });
 });

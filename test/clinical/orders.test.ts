@@ -83,7 +83,7 @@ describe('romosozumab (R9)', () => {
     const f = order([F.condition(F.snomed('32574007'), { recordedDate: '2025-05-01' })], [ROMO_DRAFT()]);
     expect(orderIds(f)).toEqual(['ORDER-ROMO-CV-OLD']);
   });
-  it('12 prior doses → ORDER-ROMO-12; 11 doses within 12 months → none', () => {
+  it('12 prior doses → ORDER-ROMO-12; 11 doses, or one dose 12 months ago, → none (the label counts doses)', () => {
     const doses = (n: number) =>
       Array.from({ length: n }, (_, i) =>
         F.administration(
@@ -95,9 +95,8 @@ describe('romosozumab (R9)', () => {
       priorDoseCount: 12,
     });
     expect(orderIds(order(doses(11), [ROMO_DRAFT()]))).toEqual([]);
-    expect(orderIds(order([F.administration(F.ROMOSOZUMAB, '2024-06-15')], [ROMO_DRAFT()]))).toEqual([
-      'ORDER-ROMO-12',
-    ]);
+    // Before the governance review a single dose 12 months ago fired the card; the US label limits doses, not months.
+    expect(orderIds(order([F.administration(F.ROMOSOZUMAB, '2024-06-15')], [ROMO_DRAFT()]))).toEqual([]);
     expect(orderIds(order([F.administration(F.ROMOSOZUMAB, '2024-06-16')], [ROMO_DRAFT()]))).toEqual([]);
   });
 });

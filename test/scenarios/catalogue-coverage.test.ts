@@ -66,7 +66,12 @@ describe('card catalogue coverage over HTTP', () => {
       ),
     );
     record(
-      await os([F.administration(F.ROMOSOZUMAB, '2024-05-01')], [F.draftMedication(F.ROMOSOZUMAB, 'r3')]),
+      await os(
+        Array.from({ length: 12 }, (_, i) =>
+          F.administration(F.ROMOSOZUMAB, `2024-${String(i + 1).padStart(2, '0')}-05`),
+        ),
+        [F.draftMedication(F.ROMOSOZUMAB, 'r3')],
+      ),
     );
     record(await os([F.prolia('2025-01-10')], [F.draftMedication(F.TERIPARATIDE, 't1')]));
     record(

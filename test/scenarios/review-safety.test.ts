@@ -177,7 +177,7 @@ describe('missing or doubtful data never reads as reassurance (R1d, R2)', () => 
     });
     const cards = await call(app, 'patient-view', [...base(), order]);
     expect(codesOf(cards)).toEqual(['DMAB-DATA:info']);
-    expect(byCode(cards, 'DMAB-DATA')!.summary).toMatch(/ordered 2025-01-10 but no injection recorded/);
+    expect(byCode(cards, 'DMAB-DATA')!.summary).toMatch(/ordered 2025-01-10, no administration recorded/);
   });
 
   it('statement without dates (dateAsserted only): the summary states the asserted date', async () => {

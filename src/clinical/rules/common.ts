@@ -1,5 +1,5 @@
 import type { Indicator } from '../../protocol/types.js';
-import type { ClinicalThresholds } from '../../config/clinical.js';
+import type { ClinicalThresholds, LabelJurisdiction } from '../../config/clinical.js';
 import { formatDay, type Day } from '../dates.js';
 import type { CatalogueId, Evidence, FactsById, Finding } from '../findings.js';
 import type { PatientRecord } from '../record/types.js';
@@ -9,6 +9,8 @@ export interface RuleContext {
   record: PatientRecord;
   today: Day;
   thresholds: ClinicalThresholds;
+  /** Decision 21: labelling followed by the label-based rules (default us). */
+  labelJurisdiction?: LabelJurisdiction;
 }
 
 const RANK: Record<Indicator, number> = { info: 0, warning: 1, critical: 2 };

@@ -181,6 +181,7 @@ export function denosumabStatus(
           : {}),
         ...(timingNote ? { timingNote } : {}),
         ...(elevated !== undefined ? { ctxElevated: elevated } : {}),
+        therapyKind: 'infusion',
       },
       evidence,
       today,
@@ -215,6 +216,10 @@ export function denosumabStatus(
           denosumabYears: round1(wholeMonthsBetween(first, last.day) / 12),
           oralBisphosphonate: oralBp.record.display,
           oralBisphosphonateStart: formatDay(oralBp.day),
+          // Decision 20: the zoledronic acid suggestion stops this order (a statement is not an order to stop).
+          ...(oralBp.record.kind === 'request' && oralBp.record.reference
+            ? { oralBisphosphonateRef: oralBp.record.reference }
+            : {}),
         },
         evidence,
         today,
@@ -231,6 +236,7 @@ export function denosumabStatus(
         therapyDate: formatDay(oralBp.day),
         ctx3moDate: formatDay(addMonths(oralBp.day, t.ctxFirstMonths)),
         ctx6moDate: formatDay(addMonths(oralBp.day, t.ctxSecondMonths)),
+        therapyKind: 'oral',
       },
       evidence,
       today,

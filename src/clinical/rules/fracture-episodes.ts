@@ -19,6 +19,8 @@ export interface FractureEpisode {
   matchedByText: boolean;
   description: string;
   evidence: Evidence[];
+  /** The codes that matched, as written (decision 25 reads M80 codes). */
+  codes: string[];
 }
 
 function describe(c: ConditionRecord): string {
@@ -112,6 +114,7 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
     if (duplicate) {
       duplicate.evidence.push(ev);
       duplicates.add(duplicate, ev.description);
+      if (f.code) duplicate.codes.push(f.code);
       if (c.day !== undefined && (duplicate.day === undefined || c.day < duplicate.day)) {
         duplicate.day = c.day;
         duplicate.dateSource = c.dateSource!;
@@ -130,6 +133,7 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
       matchedByText: f.matchedByText,
       description: describe(c),
       evidence: [ev],
+      codes: f.code ? [f.code] : [],
     };
     episodes.push(episode);
     duplicates.add(episode, ev.description);

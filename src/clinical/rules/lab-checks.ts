@@ -221,3 +221,64 @@ export function suggestionSafetyFacts(ctx: RuleContext): {
   }
   return out;
 }
+
+const isRecent = (ctx: RuleContext, r: LabResult | undefined, maxAgeDays: number): r is LabResult =>
+  r !== undefined && r.day <= ctx.today && ctx.today - r.day <= maxAgeDays;
+
+/** Decision 20: a 25-OH vitamin D result below its reference range, interpreted low, or below the default limit. */
+function vitaminDDeficient(ctx: RuleContext, r: LabResult): string | undefined {
+  const t = ctx.thresholds;
+  const interp = r.interpretation.find((i) => i === 'L' || i === 'LL');
+  const describe = (limit: string) =>
+    `25-OH vitamin D ${r.value ?? ''} ${r.unit} on ${formatDay(r.day)} is deficient (${limit})`.replace(
+      /\s+/g,
+      ' ',
+    );
+  if (r.value !== undefined && r.referenceLow !== undefined)
+    return r.value < r.referenceLow ? describe(`below ${r.referenceLow} ${r.unit}`) : undefined;
+  if (interp) return describe(`interpretation ${interp}`);
+  if (r.value === undefined || r.interpretation.length > 0) return undefined;
+  const u = r.unit.toLowerCase().replace(/\s/g, '');
+  if (u === 'ng/ml' && r.value < t.vitaminDDeficientNgPerMl)
+    return describe(`below ${t.vitaminDDeficientNgPerMl} ng/mL`);
+  if (u === 'nmol/l' && r.value < t.vitaminDDeficientNmolPerL)
+    return describe(`below ${t.vitaminDDeficientNmolPerL} nmol/L`);
+  return undefined;
+}
+
+/**
+ * Decision 20: zoledronic acid is offered only on current labs — creatinine clearance (Cockcroft–Gault from a
+ * creatinine when weight, age and sex allow, else eGFR) and calcium, both no older than zoledronateLabsMaxAgeDays,
+ * and 25-OH vitamin D not deficient when a result from the labs window is on file. Returns what is missing (for the
+ * suggestion label) and the lab orders that fill the gap; low values themselves are the R14 contraindications of
+ * suggestionSafetyFacts.
+ */
+export function zoledronateLabFacts(ctx: RuleContext): {
+  zoledronateLabsFirst?: string;
+  zoledronateLabOrders?: string;
+  zoledronateVitaminDLow?: string;
+} {
+  const days = ctx.thresholds.zoledronateLabsMaxAgeDays;
+  const missing: string[] = [];
+  const orders: string[] = [];
+  const creatinine = ctx.record.labs.get('creatinine')?.find((r) => creatinineMgPerDl(r) !== undefined);
+  if (!isRecent(ctx, creatinine, days) && !isRecent(ctx, latestEgfr(ctx), days)) {
+    missing.push(`no creatinine or eGFR in the last ${days} days`);
+    orders.push('lab-creatinine');
+  }
+  const calcium = newest(CALCIUM_ANALYTES.map((a) => ctx.record.labs.get(a)?.[0]));
+  if (!isRecent(ctx, calcium, days)) {
+    missing.push(`no calcium in the last ${days} days`);
+    orders.push('lab-calcium');
+  }
+  const out: ReturnType<typeof zoledronateLabFacts> = {};
+  if (missing.length > 0) {
+    out.zoledronateLabsFirst = missing.join(', ');
+    out.zoledronateLabOrders = orders.join(',');
+  }
+  const since = addMonths(ctx.today, -ctx.thresholds.labsWindowMonths);
+  const vitaminD = ctx.record.labs.get('vitamin-d')?.find((r) => r.day >= since && r.day <= ctx.today);
+  const deficient = vitaminD ? vitaminDDeficient(ctx, vitaminD) : undefined;
+  if (deficient) out.zoledronateVitaminDLow = deficient;
+  return out;
+}

@@ -113,12 +113,21 @@ export function denosumabCalcium(ctx: RuleContext, draft: DraftOrder): Finding |
       calcium: low.result.value ?? 0,
       unit: low.result.unit,
       resultDate: formatDay(low.result.day),
-      lowLimit: low.lowLimit,
+      ...splitLimit(low.lowLimit),
     },
     [labEvidence(low.result)],
     ctx.today,
     draftExtras(draft),
   );
+}
+
+/** "8.6 mg/dL (lab reference range)" → limit "8.6 mg/dL" + source: the summary shows the limit whole, never cut. */
+function splitLimit(lowLimit: string): { lowLimit: string; lowLimitSource: string } {
+  const paren = /^(.*?)\s*\((.+)\)$/.exec(lowLimit);
+  if (paren) return { lowLimit: paren[1]!, lowLimitSource: paren[2]! };
+  const interp = /^interpretation\s+(.+)$/.exec(lowLimit);
+  if (interp) return { lowLimit: `flag ${interp[1]!}`, lowLimitSource: 'result interpretation' };
+  return { lowLimit, lowLimitSource: 'result' };
 }
 
 /** R14: denosumab with eGFR < 30 → ORDER-DMAB-CKD (warning; Prolia boxed warning: severe hypocalcaemia, evaluate CKD-MBD). */
@@ -156,8 +165,9 @@ export function missingLabs(ctx: RuleContext, draft: DraftOrder): Finding | unde
 }
 
 /**
- * R12 / decision 8: denosumab with ≥ 2 immunosuppressive ingredients in use, or transplant status → info
- * (seed 004: infection risk, IV bisphosphonate or teriparatide are alternatives). Never blocks denosumab.
+ * R12 / decisions 8 and 24: denosumab with ≥ 2 immunosuppressive ingredients in use, or transplant status → info
+ * (US Prolia label, serious infections: patients on immunosuppressants may be at higher risk). Never blocks
+ * denosumab; an alternative agent is offered only for a new start (`newStart`), never instead of an established course.
  */
 export function immunosuppressionWithDenosumab(ctx: RuleContext, draft: DraftOrder): Finding | undefined {
   if (!isDenosumabDose(draft)) return undefined;
@@ -180,6 +190,10 @@ export function immunosuppressionWithDenosumab(ctx: RuleContext, draft: DraftOrd
   }
   const transplant = record.transplants.find((c) => c.verification === 'confirmed');
   if (!transplant && ingredients.size < t.immunosuppressantMinCount) return undefined;
+  // Decision 24: an established course (any denosumab dose on file) is never replaced by the card.
+  const newStart = !(record.byAgent.get('denosumab') ?? []).some(
+    (m) => m.kind !== 'request' && m.doseDay !== undefined && m.doseDay <= today,
+  );
   if (transplant)
     evidence.push(
       evidenceOf('Condition', transplant.display, {
@@ -195,6 +209,7 @@ export function immunosuppressionWithDenosumab(ctx: RuleContext, draft: DraftOrd
       orderName: draft.orderName,
       ...(ingredients.size > 0 ? { immunosuppressants: [...ingredients.keys()].join(', ') } : {}),
       ...(transplant ? { transplant: transplant.display } : {}),
+      newStart,
     },
     evidence,
     today,

@@ -54,8 +54,9 @@ export function pthAfterDenosumab(
 }
 
 /**
- * R10: cumulative PTH-analogue exposure ≥ 24 months → ORDER-PTH-24MO (warning; the osteosarcoma boxed warning
- * is no longer on the Forteo label, so not a hard stop). Exposure = union of the periods of teriparatide and
+ * R10 / decision 23: cumulative PTH-analogue exposure ≥ 24 months → ORDER-PTH-24MO (warning). US labels: Tymlos —
+ * cumulative use of abaloparatide and PTH analogues beyond 2 years in a lifetime is not recommended; Forteo — use
+ * beyond 2 years only if the patient remains at or has returned to high fracture risk. Exposure = union of the periods of teriparatide and
  * abaloparatide statements/orders (active ones run to today) and administration days.
  */
 export function pthCumulative(ctx: RuleContext, draft: DraftOrder): Finding | undefined {
@@ -98,6 +99,9 @@ export function pthCumulative(ctx: RuleContext, draft: DraftOrder): Finding | un
       orderName: draft.orderName,
       cumulativeMonths: round1(total / 30.4375),
       firstDoseDate: formatDay(first),
+      // Decision 23: the label of the drug being ordered decides the wording (Tymlos: not recommended; Forteo: only
+      // if fracture risk remains or has returned high).
+      drug: draft.agent!.agent === 'abaloparatide' ? 'abaloparatide' : 'teriparatide',
     },
     records.map((m) =>
       evidenceOf(m.resourceType, `${m.display} (${m.status || 'no status'})`, {

@@ -1,4 +1,4 @@
-import { addMonths, formatDay, wholeMonthsBetween, type Day } from '../dates.js';
+import { formatDay, wholeMonthsBetween, type Day } from '../dates.js';
 import type { Finding } from '../findings.js';
 import type { ConditionRecord } from '../record/types.js';
 import { capForText, evidenceOf, makeFinding, type RuleContext } from './common.js';
@@ -42,6 +42,7 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
         eventType: event.cardiovascular!.event,
         eventDate: formatDay(event.day!),
         monthsSinceEvent: wholeMonthsBetween(event.day!, today),
+        alreadyRunning: romosozumabGiven(ctx),
       },
       recent.map(conditionEvidence),
       today,
@@ -56,23 +57,39 @@ export function romosozumabCardiovascular(ctx: RuleContext, draft: DraftOrder): 
       (b.day ?? -Infinity) - (a.day ?? -Infinity),
   );
   const older = ranked[0]!;
+  // Decision 21: EU labelling contraindicates romosozumab after a myocardial infarction or stroke at any time (not
+  // TIA or other cerebrovascular disease); a confirmed, coded event then makes the card critical.
+  const euContraindicated =
+    ctx.labelJurisdiction === 'eu' && !older.cardiovascular!.otherCvd && older.verification === 'confirmed';
+  const textOnly = events.every((c) => c.cardiovascular!.matchedByText);
   return makeFinding(
     'ORDER-ROMO-CV-OLD',
-    'warning',
+    euContraindicated ? capForText('critical', older.cardiovascular!.matchedByText) : 'warning',
     {
       orderName: draft.orderName,
       eventType: older.cardiovascular!.event,
       ...(older.day !== undefined
         ? { eventDate: formatDay(older.day), monthsSinceEvent: wholeMonthsBetween(older.day, today) }
         : {}),
+      euContraindicated,
     },
     events.map(conditionEvidence),
     today,
-    { ...extras, matchedByTextOnly: events.every((c) => c.cardiovascular!.matchedByText) },
+    { ...extras, matchedByTextOnly: textOnly },
   );
 }
 
-/** R9: ≥ 12 prior romosozumab doses, or ≥ 12 months since the first dose → ORDER-ROMO-12 (warning). */
+/** Romosozumab already given (a dated administration or statement dose before today): the course is running. */
+function romosozumabGiven(ctx: RuleContext): boolean {
+  return (ctx.record.byAgent.get('romosozumab') ?? []).some(
+    (m) => m.kind !== 'request' && m.doseDay !== undefined && m.doseDay <= ctx.today,
+  );
+}
+
+/**
+ * R9: ≥ 12 prior romosozumab doses → ORDER-ROMO-12 (warning). The US label limits use to 12 monthly doses, so the
+ * card counts doses (dose days), not months since the first dose: a course with missed months may continue.
+ */
 export function romosozumabDoseLimit(ctx: RuleContext, draft: DraftOrder): Finding | undefined {
   if (draft.agent?.agent !== 'romosozumab') return undefined;
   const { record, today, thresholds: t } = ctx;
@@ -85,10 +102,7 @@ export function romosozumabDoseLimit(ctx: RuleContext, draft: DraftOrder): Findi
     if (start !== undefined && start <= today && (first === undefined || start < first)) first = start;
   }
   const count = doseDays.size;
-  if (count === 0 && first === undefined) return undefined;
-  const limitByCount = count >= t.romosozumabMaxDoses;
-  const limitByTime = first !== undefined && addMonths(first, t.romosozumabMaxMonths) <= today;
-  if (!limitByCount && !limitByTime) return undefined;
+  if (count < t.romosozumabMaxDoses) return undefined;
   return makeFinding(
     'ORDER-ROMO-12',
     'warning',

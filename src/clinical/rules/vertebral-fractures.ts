@@ -45,19 +45,33 @@ export function recentFracture(ctx: RuleContext, episodes: FractureEpisode[]): F
     );
   if (e.dateSource === 'recorded')
     notes.push('No onset date: the date shown is when the diagnosis was recorded.');
+  const facts = {
+    fractureDate: formatDay(e.day!),
+    monthsSinceFracture: wholeMonthsBetween(e.day!, today),
+    fractureDescription: e.description,
+    ...(e.dateSource ? { dateSource: e.dateSource } : {}),
+  };
   return makeFinding(
     best.id,
     best.indicator,
-    {
-      fractureDate: formatDay(e.day!),
-      monthsSinceFracture: wholeMonthsBetween(e.day!, today),
-      fractureDescription: e.description,
-      ...(e.dateSource ? { dateSource: e.dateSource } : {}),
-    },
+    best.id === 'VFX-RECENT' ? { ...facts, fragility: isFragilityFracture(e) } : facts,
     e.evidence,
     today,
     { matchedByTextOnly: e.matchedByText, notes },
   );
+}
+
+/**
+ * Decision 25: the AACE 2020 very-high-risk criterion is about fragility fractures. An episode counts as one when a
+ * record is coded as osteoporotic (ICD-10-CM M80, or a SNOMED "osteoporotic … fracture/collapse" display) or its text
+ * says low trauma / fragility; traumatic S-codes and bare "compression fracture" codes do not.
+ */
+const FRAGILITY_TEXT =
+  /\bosteoporo|fragility|low[- ]?(?:trauma|energy)|insufficiency fracture|without (?:major )?trauma/i;
+const M80_CODE = /^M80\.?\d/i;
+
+export function isFragilityFracture(e: FractureEpisode): boolean {
+  return e.evidence.some((x) => FRAGILITY_TEXT.test(x.description)) || e.codes.some((c) => M80_CODE.test(c));
 }
 
 /**
