@@ -17,6 +17,8 @@ export function renderCatalogueDoc(catalogue: CardCatalogue, orders: OrdersFile[
     '',
     `Every card carries \`source.topic\` = \`{ system: "${catalogue.meta.catalogueSystem}", code: <id> }\`. The indicator`,
     'shown is the default; the rule that produces the finding decides the final one (escalation, text-match cap).',
+    'Word counts of every rendered card: [card-word-counts.md](card-word-counts.md); hazards and their controls:',
+    '[clinical-safety.md](clinical-safety.md).',
     '',
     '| Id | Hook | Trigger | Indicator | Suggestions (FHIR actions) | Sources |',
     '| --- | --- | --- | --- | --- | --- |',
