@@ -309,6 +309,26 @@ describe('governance decisions 20–25 (issue #14)', () => {
     });
   });
 
+  describe('denosumab biosimilars approved 2024–2025 (text matching; codes are in valuesets/)', () => {
+    const codesFor = async (text: string) =>
+      (await cardsFor(app, 'patient-view', [...base(), F.administration({ text }, '2024-05-15')])).map(
+        (c) => `${c.source.topic?.code}:${c.indicator}`,
+      );
+    it('60 mg brands are recognised and read as the osteoporosis regimen (text match: warning)', async () => {
+      for (const brand of ['Stoboclo', 'Conexxence', 'Obodence', 'Boncresa'])
+        expect(await codesFor(`${brand} prefilled syringe`), brand).toEqual(['DMAB-LAPSE:warning']);
+    });
+    it('120 mg brands never enter the Prolia schedule', async () => {
+      for (const brand of ['Wyost', 'Xbryk', 'Osenvelt', 'Bilprevda', 'Aukelso', 'Xtrenbo', 'Jubereq'])
+        expect(await codesFor(`${brand} vial`), brand).toEqual(['ONC-DMAB-STOP:info']);
+    });
+    it('a suffix shared by a 60 mg and a 120 mg product does not decide the regimen', async () => {
+      // Bosaya (60 mg) and Aukelso (120 mg) are both denosumab-kyqq; Stoboclo and Osenvelt both denosumab-bmwo.
+      expect(await codesFor('denosumab-kyqq')).toEqual(['DMAB-DATA:info']);
+      expect(await codesFor('denosumab-bmwo')).toEqual(['DMAB-DATA:info']);
+    });
+  });
+
   describe('corrected statements', () => {
     it('ORDER-ROMO-12 needs 12 doses: one dose 12 months ago gives no card', async () => {
       const cards = await cardsFor(

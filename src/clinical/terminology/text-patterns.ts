@@ -5,14 +5,21 @@
  */
 
 export const DENOSUMAB_TEXT =
-  /denosumab|prolia|xgeva|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|bomyntra|oziltus/i;
+  /denosumab|prolia|xgeva|jubbonti|wyost|ospomyv|obodence|xbryk|stoboclo|osenvelt|conexxence|bomyntra|bildyos|bilprevda|bosaya|aukelso|enoby|xtrenbo|osvyrti|jubereq|boncresa|oziltus/i;
 /** R1a strength regexes: 60 mg (60 mg/mL, 1 mL) = osteoporosis; 120 mg, 70 mg/mL or 1.7 mL = oncology. */
 export const DENOSUMAB_OSTEOPOROSIS_STRENGTH = /\b60\s*mg\b|60\s*mg\s*\/\s*ml/i;
 export const DENOSUMAB_ONCOLOGY_STRENGTH = /\b120\s*mg\b|70\s*mg\s*\/\s*ml|1\.7\s*ml/i;
-/** R1 brand lists (Prolia-type vs Xgeva-type), used only after codes, dose and strength text. */
+/**
+ * R1 brand lists (Prolia-type vs Xgeva-type), used only after codes, dose and strength text. US biosimilars come in
+ * pairs that share one suffixed name (Jubbonti/Wyost denosumab-bbdz, Ospomyv (Obodence)/Xbryk -dssb,
+ * Stoboclo/Osenvelt -bmwo, Conexxence/Bomyntra -bnht, Bildyos/Bilprevda -nxxp, Bosaya/Aukelso -kyqq,
+ * Enoby/Xtrenbo, Osvyrti/Jubereq -desu, Boncresa/Oziltus -mobz; approvals 2024–2025 per public announcements), so a
+ * suffix alone never decides the regimen: only the brand does (else strength, else "regimen unknown").
+ */
 export const DENOSUMAB_OSTEOPOROSIS_BRANDS =
-  /prolia|jubbonti|ospomyv|bildyos|osvyrti|bosaya|enoby|denosumab-(?:desu|kyqq|qbde)/i;
-export const DENOSUMAB_ONCOLOGY_BRANDS = /xgeva|bomyntra|oziltus|denosumab-(?:mobz|bmwo)/i;
+  /prolia|jubbonti|ospomyv|obodence|stoboclo|conexxence|bildyos|bosaya|enoby|osvyrti|boncresa/i;
+export const DENOSUMAB_ONCOLOGY_BRANDS =
+  /xgeva|wyost|xbryk|osenvelt|bomyntra|bilprevda|aukelso|xtrenbo|jubereq|oziltus/i;
 
 export const ZOLEDRONATE_TEXT = /zoledron|reclast|zometa|aclasta/i;
 /** Zoledronate regimen by strength: 5 mg (0.05 mg/mL) osteoporosis, 4 mg (0.04 mg/mL) oncology (R14). */
