@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CdsEvents } from './observability/events.js';
 import { createEngine, type CdsEngine } from './clinical/evaluator.js';
 import { loadServiceDefinitions } from './protocol/service-definitions.js';
+import { createEhrAdapter } from './ehr/adapter.js';
 import './plugins/decorations.js';
 import corsPlugin from './plugins/external/cors.js';
 import errorsPlugin from './plugins/app/errors.js';
@@ -62,7 +63,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(previewPlugin, { services, engine });
 
   await fastify.register(discoveryRoutes, { services });
-  await fastify.register(invokeRoutes, { services, engine });
+  await fastify.register(invokeRoutes, { services, engine, ehr: await createEhrAdapter(config) });
   await fastify.register(feedbackRoutes, { services });
 };
 

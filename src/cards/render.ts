@@ -78,6 +78,9 @@ function renderSummary(content: CompiledCard, facts: Facts): string {
 const defaultCatalogue = loadCardCatalogue(projectPath('cards'));
 const defaultRenderer = createCardRenderer(defaultCatalogue);
 
+/** The loaded content (the EHR profiles read its orders and meta; they never change it). */
+export const cardCatalogue: CardCatalogue = defaultCatalogue;
+
 /** Version of the card content in use (recorded with every card by the engine). */
 export const cardContentVersion = defaultCatalogue.version;
 

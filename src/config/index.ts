@@ -4,6 +4,7 @@ import { parseSecurityConfig } from './security.js';
 import { parseOpsConfig } from './ops.js';
 import { parseStoreConfig } from './store.js';
 import { parsePreviewConfig } from './preview.js';
+import { parseEhrConfig } from './ehr.js';
 import type { Env } from './env.js';
 
 export { ConfigError } from './env.js';
@@ -21,6 +22,7 @@ export function loadConfig(env: Env = process.env) {
     ops: parseOpsConfig(env, core),
     store: parseStoreConfig(env, core),
     preview: parsePreviewConfig(env, core),
+    ehr: parseEhrConfig(env),
   };
 }
 

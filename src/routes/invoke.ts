@@ -7,15 +7,17 @@ import { resolvePrefetch, type FetchObserver } from '../protocol/prefetch/resolv
 import { describeZodError, hookRequestSchemas, type HookRequest } from '../protocol/schemas/request.js';
 import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../protocol/schemas/response.js';
 import type { ServiceDefinition } from '../protocol/service-definitions.js';
+import type { EhrAdapter } from '../ehr/adapter.js';
 
 /**
  * `POST /cds-services/{id}`: validate → resolve prefetch → evaluate the rules → respond. The handler only wires
  * the steps together; each step lives in its own module.
  */
-const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (
-  app,
-  { services, engine },
-) => {
+const invokeRoutes: FastifyPluginAsync<{
+  services: ServiceDefinition[];
+  engine: CdsEngine;
+  ehr: EhrAdapter;
+}> = async (app, { services, engine, ehr }) => {
   const byId = new Map(services.map((s) => [s.id, s]));
   const policy = app.fhirServerPolicy;
   const client = new FhirClient({
@@ -89,15 +91,17 @@ const invokeRoutes: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: 
       }
       if (fetchedKeys !== undefined) request.logFields.fetchedKeys = fetchedKeys;
 
-      const cards = engine.evaluate({
+      // The site mapping completes local codes before the rules; the caller's EHR profile reshapes the cards after.
+      const rendered = engine.evaluate({
         serviceId: service.id,
         hook: service.hook,
         patientId: body.context.patientId,
-        resources: resolved.resources,
-        draftOrders: draftOrderResources(body.context.draftOrders),
+        resources: ehr.normalise(resolved.resources),
+        draftOrders: ehr.normalise(draftOrderResources(body.context.draftOrders)),
         ...(body.context.selections ? { selections: body.context.selections } : {}),
         now: app.clock(),
       });
+      const cards = ehr.shape(rendered, ehr.profileFor(request.caller?.issuer));
       const response = { cards };
       if (selfCheck) {
         const check = cdsResponseSchema.safeParse(response);

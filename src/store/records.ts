@@ -1,6 +1,7 @@
 import type { CdsEventMap } from '../observability/events.js';
 import type { PatientHasher } from './patient-hash.js';
 import type { CardLogRecord, FeedbackRecord } from './types.js';
+import { catalogueIdOfTopicCode } from '../ehr/topic-codes.js';
 
 /**
  * Event → record mapping: the only place that decides which fields of a hook call or a feedback item are kept.
@@ -19,7 +20,8 @@ export function cardRecords(
     cardUuid: card.uuid!,
     suggestionUuids: (card.suggestions ?? []).flatMap((s) => (s.uuid ? [s.uuid] : [])),
     serviceId: event.serviceId,
-    catalogueId: card.source.topic?.code ?? null,
+    // An EHR profile may send the id in another form (epic: alphanumeric); the log always keeps the catalogue id.
+    catalogueId: catalogueIdOfTopicCode(card.source.topic?.code) ?? card.source.topic?.code ?? null,
     indicator: card.indicator,
     contentVersion: event.contentVersion,
     hookInstance: event.hookInstance,
