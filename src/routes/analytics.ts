@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
 import { describeZodError } from '../protocol/schemas/request.js';
 import { errorJsonSchema } from '../protocol/schemas/response.js';
-import type { FeedbackStore } from '../store/types.js';
+import type { AnalyticsFacts, FeedbackStore, TimeWindow } from '../store/types.js';
 import { createAdminTokenCheck } from '../analytics/admin-token.js';
 import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
 import { summarizeCards } from '../analytics/summarize.js';
@@ -34,7 +34,12 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
           },
         },
         security: [{ adminToken: [] }],
-        response: { 200: cardAnalyticsJsonSchema, 400: errorJsonSchema, 401: errorJsonSchema },
+        response: {
+          200: cardAnalyticsJsonSchema,
+          400: errorJsonSchema,
+          401: errorJsonSchema,
+          503: errorJsonSchema,
+        },
       },
       validatorCompiler: () => () => true,
     },
@@ -53,9 +58,32 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
       if (window.from.getTime() >= window.to.getTime())
         throw new HttpProblem(400, '"from" must be before "to"');
       reply.header('Cache-Control', 'no-store');
-      return summarizeCards(await store.analyticsFacts(window), window);
+      return summarizeCards(await factsOrUnavailable(store, window, request.log), window);
     },
   );
 };
+
+/** Long enough for a restarted or failed-over database to come back; the pool's connect timeout is 3 s. */
+const STORE_RETRY_AFTER_SECONDS = '10';
+
+/**
+ * The figures come straight from the database, so an unreachable (or timing-out) database makes this one route
+ * unavailable, not broken: 503 with `Retry-After`, like every other temporarily unavailable answer. Only the
+ * error's code is logged; a database error message may quote values.
+ */
+async function factsOrUnavailable(
+  store: FeedbackStore,
+  window: TimeWindow,
+  log: FastifyBaseLogger,
+): Promise<AnalyticsFacts> {
+  try {
+    return await store.analyticsFacts(window);
+  } catch (err) {
+    log.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'analytics: feedback store unavailable');
+    throw new HttpProblem(503, 'The feedback store is unavailable; try again later', {
+      headers: { 'Retry-After': STORE_RETRY_AFTER_SECONDS },
+    });
+  }
+}
 
 export default analyticsRoutes;

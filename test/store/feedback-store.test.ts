@@ -204,6 +204,33 @@ describe.each(backends)('feedback store on $name', (backend) => {
     expect((await db.rows('card_feedback')).map((r) => r.card_uuid)).toEqual([during[2]![0]!.uuid]);
   });
 
+  // SQLite in WAL mode keeps serving reads while another process holds the write lock: only a server can be down.
+  it.runIf(backend.name === 'postgres')(
+    'answers /analytics/cards with 503 and Retry-After while the database is down, and figures once it is back',
+    async () => {
+      outage = await db.outage();
+      const app = await build(outage.env);
+      await callPatientView(app);
+      await flush(app);
+
+      await outage.takeDown();
+      const down = await app.inject({
+        method: 'GET',
+        url: '/analytics/cards?from=2025-01-01&to=2026-01-01',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(down.statusCode).toBe(503);
+      expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
+      expect(down.json()).toMatchObject({
+        statusCode: 503,
+        message: expect.stringMatching(/feedback store/),
+      });
+
+      await outage.bringBack();
+      expect((await fetchAnalytics(app)).groups.map((g) => g.shown)).toEqual([1, 1]);
+    },
+  );
+
   it('at shutdown, the drain ends by the process deadline and counts what it could not write as dropped', async () => {
     outage = await db.outage();
     // A long drain budget: without the shared deadline, close() would keep retrying for 60 s.
