@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # Osteoporosis CDS Hooks service. Two stages:
 #   build   — full dependencies from the lockfile, compiles TypeScript to dist/. Also the image of the compose
 #             stack's one-shot demo loader (it needs tsx and demo/), so it keeps demo/ and the dev dependencies.

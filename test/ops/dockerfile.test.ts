@@ -20,6 +20,11 @@ const OFFICIAL_NODE_SLIM =
   /^(docker\.io\/library\/)?node:(22|24)(\.\d+){0,2}-(bookworm-|bullseye-|trixie-)?slim(@sha256:[a-f0-9]{64})?$/;
 
 describe('Dockerfile', () => {
+  it('has no `# syntax` directive: BuildKit would download a frontend image for it, and offline builds fail', () => {
+    const text = readFileSync(projectPath('Dockerfile'), 'utf8');
+    expect(text).not.toMatch(/^#\s*syntax\s*=/im);
+  });
+
   it('is multi-stage, with a named build stage and the runtime stage last', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(build).toBeDefined();
