@@ -54,7 +54,10 @@ export async function smokeRunDeployment(rendered: KubeObject[], list: Checklist
     deployment.spec.replicas = 1;
     pod.hostNetwork = true;
     container.image = TAG;
-    container.ports = (container.ports ?? []).map((p) => ({ ...p, containerPort: port }));
+    // On the host network podman refuses port mappings: the probes name the port by number instead.
+    delete container.ports;
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe])
+      if (probe?.httpGet) probe.httpGet.port = port;
     const configName = container.envFrom?.find((f) => f.configMapRef)?.configMapRef?.name;
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configName)!;
     const data = config.data as Record<string, string>;
