@@ -175,7 +175,7 @@ describe('docker/.env.example', () => {
     const issuers = JSON.stringify([
       { iss: 'https://ehr.example.org', jwks_uri: 'https://ehr.example.org/jwks' },
     ]);
-    const env = {
+    const env: Record<string, string> = {
       ...serviceEnvironment({ ...exampleEnv, CDS_AUTH: 'required', CDS_TRUSTED_ISSUERS: issuers }),
       NODE_ENV: 'production',
     };
