@@ -1,6 +1,6 @@
 import type { Evidence } from '../clinical/findings.js';
 import type { MetaFile } from './content-schema.js';
-import { escapeMarkdownInline, truncate } from './escape.js';
+import { escapeMarkdownInline, truncate, truncateWords } from './escape.js';
 import type { CompiledCard } from './loader.js';
 import { conditionHolds, type Facts } from './template.js';
 
@@ -12,6 +12,8 @@ import { conditionHolds, type Facts } from './template.js';
 const MAX_EVIDENCE = 12;
 const MAX_NOTES = 10;
 const MAX_DESCRIPTION = 200;
+/** Notes are the service's own sentences (plus a value or two): room for them whole, cut at a word if ever longer. */
+const MAX_NOTE = 300;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
 export interface DetailInput {
@@ -37,7 +39,7 @@ export function renderDetail(
   if (input.notes.length > 0) {
     const notes = input.notes
       .slice(0, MAX_NOTES)
-      .map((note) => `- ${escapeMarkdownInline(truncate(note, MAX_DESCRIPTION))}`);
+      .map((note) => `- ${escapeMarkdownInline(truncateWords(note, MAX_NOTE))}`);
     blocks.push(`**${meta.notesHeading}**\n\n${notes.join('\n')}`);
   }
   if (card.citations.length > 0) {
@@ -51,7 +53,7 @@ function evidenceList(evidence: readonly Evidence[], meta: MetaFile): string {
   const lines = evidence.slice(0, MAX_EVIDENCE).map((item) => {
     const date =
       item.date !== undefined && ISO_DATE.test(item.date) ? item.date.slice(0, 10) : meta.undatedEvidence;
-    const description = escapeMarkdownInline(truncate(item.description, MAX_DESCRIPTION));
+    const description = escapeMarkdownInline(truncateWords(item.description, MAX_DESCRIPTION));
     const type = escapeMarkdownInline(truncate(item.resourceType, 40));
     const textMark = item.matchedByText ? ` _${meta.textMatchedEvidenceMark}_` : '';
     return `- ${date}: ${description} (${type})${textMark}`;

@@ -82,7 +82,7 @@ function safetyVerdict(definition: CompiledCard['suggestions'][number], facts: F
         labsFirst: {
           missing,
           orders,
-          note: `Zoledronic acid is offered only on current labs (creatinine clearance ≥ 35 mL/min and normal calcium, both recent; vitamin D not deficient): ${missing}.`,
+          note: `Zoledronic acid is offered only on current labs: ${missing}.`,
         },
       };
     }
@@ -147,6 +147,7 @@ export function buildSuggestionsWithSafety(
       if (suggestions.some((s) => s.label === label)) continue;
     }
     const infusion = verdict.labsFirst ? context.today : infusionDate(definitionActions, context);
+    if (infusion > context.today) definitionActions = withPreInfusionLabs(definitionActions, orders);
     // Two planned orders can collapse into one when both dates have passed (CTX at 3 and 6 months, both due):
     // order the test once, now.
     const planned = new Set<string>();
@@ -177,6 +178,9 @@ function buildAction(action: CompiledAction, context: SuggestionContext, infusio
       : [{ type: 'delete', description: action.description, resourceId: context.draftOrderRef }];
   }
   if (action.kind === 'stopRecord') {
+    // A planned infusion: stopping the current therapy today would leave a gap until then, so it is stopped at the
+    // infusion (the label says so) rather than by this click.
+    if (infusion > context.today) return [];
     const ref = action.recordFact === undefined ? undefined : textFact(context.facts, action.recordFact);
     return ref === undefined ? [] : [{ type: 'delete', description: action.description, resourceId: ref }];
   }
@@ -194,6 +198,21 @@ function buildAction(action: CompiledAction, context: SuggestionContext, infusio
   }
   if (occurrence !== undefined) request.occurrenceDate = occurrence;
   return [{ type: 'create', description, resource: action.order.build(request) }];
+}
+
+/** A planned (future) infusion always carries its own calcium and creatinine checks, dated on the infusion day. */
+function withPreInfusionLabs(
+  actions: readonly CompiledAction[],
+  orders: ReadonlyMap<string, NonNullable<CompiledAction['order']>>,
+): readonly CompiledAction[] {
+  const have = new Set(actions.flatMap((a) => (a.kind === 'create' && a.order ? [a.order.key] : [])));
+  const added = ['lab-calcium', 'lab-creatinine'].flatMap((key): CompiledAction[] => {
+    const order = orders.get(key);
+    return order === undefined || have.has(key)
+      ? []
+      : [{ kind: 'create', description: order.description, order }];
+  });
+  return added.length === 0 ? actions : [...actions, ...added];
 }
 
 /** The day of the zoledronic acid infusion of this suggestion (its planned date, else today). */

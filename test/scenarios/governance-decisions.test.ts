@@ -141,6 +141,14 @@ describe('governance decisions 20–25 (issue #14)', () => {
         '2025-12-01',
         '2026-03-01',
       ]);
+      // A planned infusion brings its own calcium and creatinine checks on that day, and the oral bisphosphonate is
+      // not stopped months before the infusion (no gap in therapy).
+      const actions = actionsOf(card(cards, 'DMAB-ORALBP-AFTER-LONG'));
+      for (const code of ['17861-6', '2160-0'])
+        expect(actions.find((a) => loinc(a) === code)?.resource).toMatchObject({
+          occurrenceDateTime: '2025-09-01',
+        });
+      expect(actions.filter((a) => a.type === 'delete')).toEqual([]);
     });
   });
 
