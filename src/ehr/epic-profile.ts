@@ -10,8 +10,9 @@ import { alphanumericTopicCode } from './topic-codes.js';
  *
  * The catalogue's alternatives ("resume denosumab" OR "zoledronic acid", `at-most-one`) cannot be expressed with
  * "any", so each action that belongs to one alternative only says so in its description ("Choose one — option 1
- * of 2: …") and the detail says that the options are alternatives. Actions shared by the alternatives (the labs)
- * are offered once.
+ * of 2: …") and the detail says that the options are alternatives — for the actions that make them exclusive (a
+ * medication order or a deletion found in one alternative only). Actions shared by the alternatives (the labs) are
+ * offered once.
  */
 
 export const RXNORM_URL = 'http://www.nlm.nih.gov/research/umls/rxnorm';
@@ -41,20 +42,30 @@ export function epicCard(card: Card): Card {
   for (const sigs of signatures)
     for (const sig of new Set(sigs)) inHowMany.set(sig, (inHowMany.get(sig) ?? 0) + 1);
   const recommended = new Set(suggestions.flatMap((s, i) => (s.isRecommended ? signatures[i]! : [])));
+  // What makes alternatives exclusive is the treatment: a medication order or the deletion of a draft found in one
+  // alternative only. A lab ordered twice is harmless; two antiresorptives, or deleting and keeping a draft, are not.
+  const exclusive = (action: Action, sig: string) =>
+    inHowMany.get(sig) === 1 &&
+    (action.type === 'delete' || action.resource?.resourceType === 'MedicationRequest');
+  const exclusiveOptions = alternatives
+    ? suggestions.flatMap((s, i) =>
+        (s.actions ?? []).some((a, j) => exclusive(a, signatures[i]![j]!)) ? [i] : [],
+      )
+    : [];
+  const labelled = exclusiveOptions.length > 1;
 
   const split: Suggestion[] = [];
   const offered = new Set<string>();
-  let labelled = false;
   suggestions.forEach((suggestion, i) => {
     (suggestion.actions ?? []).forEach((action, j) => {
       const sig = signatures[i]![j]!;
       if (offered.has(sig)) return;
       offered.add(sig);
-      const ownAlternative = alternatives && inHowMany.get(sig) === 1;
-      if (ownAlternative) labelled = true;
-      const description = ownAlternative
-        ? `Choose one — option ${i + 1} of ${suggestions.length}: ${action.description}`
-        : action.description;
+      const option = exclusiveOptions.indexOf(i) + 1;
+      const description =
+        labelled && option > 0 && exclusive(action, sig)
+          ? `Choose one — option ${option} of ${exclusiveOptions.length}: ${action.description}`
+          : action.description;
       const one: Suggestion = {
         label: description,
         uuid: randomUUID(),

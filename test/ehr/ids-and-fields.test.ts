@@ -21,7 +21,7 @@ const romosozumabDraft = (id: string) => F.draftMedication(F.ROMOSOZUMAB, id);
 describe('ids and fields real EHRs send', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildTestApp();
+    app = await buildTestApp({ env: { LOAD_SHEDDING_ENABLED: 'false' } });
   });
   afterAll(() => app.close());
 
@@ -133,7 +133,7 @@ describe('an empty fhirAuthorization.access_token is no authorization', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     fhir = await startFhirStandIn({ resources: [{ resourceType: 'Patient', id: 'p1' }] });
-    app = await buildTestApp();
+    app = await buildTestApp({ env: { LOAD_SHEDDING_ENABLED: 'false' } });
   });
   afterAll(async () => {
     await app.close();

@@ -20,10 +20,32 @@ const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 const base = () => [F.patient(), F.osteoporosis()];
 
 /** Requests that raise cards with suggestions, alternatives, deletes, notes and text-only matches. */
+const lab = (code: string, value: number, unit: string): FhirResource => ({
+  resourceType: 'Observation',
+  id: `lab-${code}`,
+  status: 'final',
+  code: { coding: [{ system: F.LOINC, code }] },
+  subject: { reference: 'Patient/p1' },
+  effectiveDateTime: '2025-06-01',
+  valueQuantity: { value, unit },
+});
+/** Normal, current labs: zoledronic acid may be offered as the alternative to denosumab. */
+const currentLabs = () => [
+  lab('2160-0', 0.8, 'mg/dL'),
+  lab('62238-1', 75, 'mL/min/{1.73_m2}'),
+  lab('17861-6', 9.5, 'mg/dL'),
+  lab('62292-8', 35, 'ng/mL'),
+];
+
 const SCENARIOS: [string, HookName, FhirResource[], FhirResource[]?][] = [
   ['lapse (critical, two alternatives)', 'patient-view', [...base(), F.prolia('2024-05-15')]],
   ['overdue (warning)', 'patient-view', [...base(), F.prolia('2024-11-15')]],
   ['long gap', 'patient-view', [...base(), F.prolia('2022-05-15')]],
+  [
+    'lapse with current labs (denosumab or zoledronic acid)',
+    'patient-view',
+    [...base(), F.prolia('2024-05-15'), ...currentLabs()],
+  ],
   [
     'transition monitor',
     'patient-view',
@@ -175,30 +197,58 @@ describe('response profiles', () => {
       expect(catalogueIdOfTopicCode('NOT-OURS')).toBeUndefined();
     });
 
-    it('every order of the hl7 card is still offered, each once; alternatives say "choose one" and the detail warns', () => {
-      const hl7 = answers.hl7![0]!.find((c) => c.source.topic?.code === 'DMAB-LAPSE')!;
-      const epic = answers.epic![0]!.find((c) => c.source.topic?.code === 'DMABLAPSE')!;
-      const what = (a: { resource?: FhirResource; type: string; resourceId?: string }) =>
-        a.resource
-          ? JSON.stringify({ ...a.resource, id: undefined, medicationCodeableConcept: undefined })
-          : a.resourceId;
-      const hl7Orders = new Set(actionsOf(hl7).map(what));
-      const epicOrders = actionsOf(epic).map(what);
-      expect(new Set(epicOrders)).toEqual(hl7Orders);
-      expect(epicOrders.length).toBe(hl7Orders.size);
+    const what = (a: { resource?: FhirResource; type: string; resourceId?: string }) =>
+      a.resource
+        ? `${a.type}|${JSON.stringify({ ...a.resource, id: undefined, medicationCodeableConcept: undefined })}`
+        : `${a.type}|${a.resourceId}`;
+    /** Pairs of (hl7 card, epic card) over every scenario. */
+    const pairs = () =>
+      SCENARIOS.flatMap((_, i) =>
+        answers
+          .hl7![i]!.map((hl7, j) => [hl7, answers.epic![i]![j]!] as const)
+          .filter(([h]) => h.suggestions),
+      );
 
-      const descriptions = epic.suggestions!.map((s) => s.actions![0]!.description);
-      expect(descriptions.filter((d) => d.startsWith('Choose one — option 1 of'))).toEqual([
-        expect.stringMatching(/denosumab/i),
-      ]);
-      expect(descriptions.some((d) => /^Choose one — option 2 of \d: .*zoledronic acid/i.test(d))).toBe(true);
-      // Shared labs are offered once, without a "choose one".
-      expect(descriptions.filter((d) => d === 'Order serum calcium')).toHaveLength(1);
-      expect(epic.detail).toMatch(/alternatives: accept the orders of one option only/);
-      // The recommended alternative's orders stay recommended.
-      const recommended = epic.suggestions!.filter((s) => s.isRecommended).map((s) => s.label);
-      expect(recommended.some((l) => /denosumab/i.test(l))).toBe(true);
-      expect(recommended.some((l) => /zoledronic/i.test(l))).toBe(false);
+    it('every order of every hl7 card is still offered, each once, and the recommended ones stay recommended', () => {
+      for (const [hl7, epic] of pairs()) {
+        const hl7Orders = new Set(actionsOf(hl7).map(what));
+        const epicOrders = actionsOf(epic).map(what);
+        expect(new Set(epicOrders)).toEqual(hl7Orders);
+        expect(epicOrders.length).toBe(hl7Orders.size);
+        const recommendedInHl7 = new Set(
+          hl7.suggestions!.filter((s) => s.isRecommended).flatMap((s) => s.actions!.map(what)),
+        );
+        for (const s of epic.suggestions!) {
+          expect(s.isRecommended === true, s.label).toBe(recommendedInHl7.has(what(s.actions![0]!)));
+        }
+      }
+    });
+
+    it('alternatives with exclusive treatments (a medication or a deletion in one option only) say "choose one"', () => {
+      let labelledCards = 0;
+      for (const [hl7, epic] of pairs()) {
+        const counts = new Map<string, number>();
+        for (const s of hl7.suggestions!)
+          for (const w of new Set(s.actions!.map(what))) counts.set(w, (counts.get(w) ?? 0) + 1);
+        const exclusive = (a: { type: string; resource?: FhirResource }) =>
+          counts.get(what(a)) === 1 &&
+          (a.type === 'delete' || a.resource?.resourceType === 'MedicationRequest');
+        const options = hl7.suggestions!.filter((s) => s.actions!.some(exclusive));
+        const labelled = hl7.selectionBehavior === 'at-most-one' && options.length > 1;
+        for (const s of epic.suggestions!) {
+          const action = s.actions![0]!;
+          const hl7Action = actionsOf(hl7).find((a) => what(a) === what(action))!;
+          expect(action.description.startsWith('Choose one — option '), action.description).toBe(
+            labelled && exclusive(hl7Action),
+          );
+          expect(action.description.endsWith(hl7Action.description)).toBe(true);
+        }
+        expect(epic.detail?.includes('alternatives: accept the orders of one option only') ?? false).toBe(
+          labelled,
+        );
+        if (labelled) labelledCards++;
+      }
+      expect(labelledCards, 'a scenario with exclusive alternatives').toBeGreaterThan(0);
     });
 
     it('medication orders carry RxNorm with its OID system (the URL coding is kept)', () => {
@@ -264,23 +314,38 @@ describe('response profiles', () => {
       });
     });
 
-    it('non-critical cards: the finding, the action, one source, the footer; evidence through links', () => {
+    it('non-critical cards: the finding with its date, the action, one source, the footer; evidence through links', () => {
       const overdue = answers['oracle-health']![1]!.find((c) => c.source.topic?.code === 'DMAB-OVERDUE')!;
       const full = answers.hl7![1]!.find((c) => c.source.topic?.code === 'DMAB-OVERDUE')!;
       expect(overdue.indicator).toBe('warning');
       expect(overdue.summary).toBe(full.summary);
-      expect(overdue.detail!.length).toBeLessThan(full.detail!.length / 2);
-      const blocks = overdue.detail!.split('\n\n');
-      expect(blocks[0]).toBe(full.detail!.split('\n\n')[0]);
-      expect(blocks[0]).toMatch(/\d{4}-\d{2}-\d{2}/);
-      expect(overdue.detail).toMatch(/\*\*Action:\*\* .+/);
+      expect(overdue.detail!.length).toBeLessThan(full.detail!.length * 0.7);
+      expect(overdue.detail!.split('\n\n')[0]).toBe(full.detail!.split('\n\n')[0]);
+      expect(overdue.detail).toMatch(/\d{4}-\d{2}-\d{2}/);
+      // The action: the content's lead line, or the recommended suggestion.
+      const recommended = full.suggestions!.find((s) => s.isRecommended)!.label;
+      expect(
+        overdue.detail!.includes(`**Action:** ${recommended}`) || /^\*\*[^*]+\*\*/.test(overdue.detail!),
+      ).toBe(true);
       expect(overdue.detail).toMatch(/\*\*Source:\*\* \[[^\]]+\]\(https:\/\//);
-      expect(overdue.detail).not.toMatch(new RegExp(`\\*\\*${cardCatalogue.meta.sourcesHeading}\\*\\*`));
+      expect(overdue.detail).not.toContain(`**${cardCatalogue.meta.sourcesHeading}**`);
+      expect(overdue.detail).not.toContain(`**${cardCatalogue.meta.evidenceHeading}**`);
       expect(overdue.detail).toMatch(/Card DMAB-OVERDUE/);
       expect(overdue.links!.length).toBeGreaterThan(0);
       expect(overdue.suggestions).toEqual(
         full.suggestions!.map((s) => ({ ...s, uuid: expect.any(String), actions: expect.any(Array) })),
       );
+    });
+
+    it('a compact card keeps the notes (e.g. why a suggestion is withheld)', () => {
+      for (const [i] of SCENARIOS.entries()) {
+        answers['oracle-health']![i]!.forEach((card, j) => {
+          const full = answers.hl7![i]![j]!;
+          const notes = full.detail!.split('\n\n');
+          const at = notes.indexOf(`**${cardCatalogue.meta.notesHeading}**`);
+          if (at >= 0) expect(card.detail).toContain(notes[at + 1]);
+        });
+      }
     });
 
     it('a compact card keeps the text-match caveat', () => {
