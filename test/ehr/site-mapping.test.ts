@@ -122,7 +122,7 @@ describe('site order mapping (SITE_ORDER_MAPPING)', () => {
     it('every created order is still a valid FHIR R4 resource', () => {
       for (const resource of created(cards))
         expect(fhirR4Problems(resource), JSON.stringify(resource)).toEqual([]);
-    });
+    }, 120_000); // the first validation loads the FHIR R4 definitions (seconds on a loaded machine)
 
     it('without the mapping the same orders carry only the catalogue codes', async () => {
       const codings = created(
