@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from './config/index.js';
+import { ConfigError, type Config } from './config/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { CdsEvents } from './observability/events.js';
 import { createEngine, type CdsEngine } from './clinical/evaluator.js';
 import { loadServiceDefinitions } from './protocol/service-definitions.js';
-import { createEhrAdapter } from './ehr/adapter.js';
+import { createEhrAdapter, SiteMappingError } from './ehr/adapter.js';
 import './plugins/decorations.js';
 import corsPlugin from './plugins/external/cors.js';
 import errorsPlugin from './plugins/app/errors.js';
@@ -63,7 +63,19 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(previewPlugin, { services, engine });
 
   await fastify.register(discoveryRoutes, { services });
-  await fastify.register(invokeRoutes, { services, engine, ehr: await createEhrAdapter(config) });
+  let ehr;
+  try {
+    ehr = await createEhrAdapter({
+      defaultProfile: config.ehr.defaultProfile,
+      siteMappingPath: config.ehr.siteMappingPath,
+      issuers: config.security.auth.issuers,
+    });
+  } catch (err) {
+    if (err instanceof SiteMappingError)
+      throw new ConfigError(`Invalid SITE_ORDER_MAPPING file: ${err.message}`);
+    throw err;
+  }
+  await fastify.register(invokeRoutes, { services, engine, ehr });
   await fastify.register(feedbackRoutes, { services });
 };
 

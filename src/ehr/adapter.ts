@@ -1,13 +1,17 @@
 import type { Card, FhirResource } from '../protocol/types.js';
-import type { Config } from '../config/index.js';
-import { ConfigError } from '../config/index.js';
 import { cardCatalogue } from '../cards/render.js';
 import { compileTerminology } from '../clinical/terminology/valuesets.js';
 import { createOrderKeyIndex } from './order-keys.js';
-import { createProfileSelector, type ProfileSelector } from './profile-selection.js';
-import type { ResponseProfile } from './profile-names.js';
+import {
+  createProfileSelector,
+  type IssuerProfileSettings,
+  type ProfileSelector,
+} from './profile-selection.js';
+import type { ResponseProfile, ResponseProfileName } from './profile-names.js';
 import { createResponseShaper, type ResponseShaper } from './response-shaper.js';
 import { loadSiteMapping, SiteMappingError, type SiteMapping } from './site-mapping.js';
+
+export { SiteMappingError };
 import { createSiteNormaliser, type SiteNormaliser } from './site-normalise.js';
 
 /**
@@ -22,25 +26,30 @@ export interface EhrAdapter {
   readonly siteMapping?: SiteMapping;
 }
 
-export async function createEhrAdapter(config: Config): Promise<EhrAdapter> {
+export interface EhrAdapterOptions {
+  /** CDS_RESPONSE_PROFILE. */
+  defaultProfile: ResponseProfileName;
+  /** SITE_ORDER_MAPPING. */
+  siteMappingPath?: string | undefined;
+  /** The trusted issuers, whose `profile` / `compactCards` choose each call's profile. */
+  issuers: readonly IssuerProfileSettings[];
+}
+
+/** Throws a SiteMappingError (one line naming the field) when the site mapping file is unusable. */
+export async function createEhrAdapter(options: EhrAdapterOptions): Promise<EhrAdapter> {
   const orderKeys = createOrderKeyIndex(cardCatalogue.orders);
   let siteMapping: SiteMapping | undefined;
-  if (config.ehr.siteMappingPath) {
+  if (options.siteMappingPath) {
     const terminology = compileTerminology();
     const concepts = new Set(terminology.concepts().map((c) => `${c.system}|${c.code}`));
-    try {
-      siteMapping = await loadSiteMapping(config.ehr.siteMappingPath, {
-        orderKeys: orderKeys.keys,
-        isCatalogueConcept: (system, code) => concepts.has(`${system}|${code}`),
-      });
-    } catch (err) {
-      if (!(err instanceof SiteMappingError)) throw err;
-      throw new ConfigError(`Invalid SITE_ORDER_MAPPING file: ${err.message}`);
-    }
+    siteMapping = await loadSiteMapping(options.siteMappingPath, {
+      orderKeys: orderKeys.keys,
+      isCatalogueConcept: (system, code) => concepts.has(`${system}|${code}`),
+    });
     for (const key of siteMapping.orderCodings.keys()) {
       if (orderKeys.ambiguous.includes(key)) {
-        throw new ConfigError(
-          `Invalid SITE_ORDER_MAPPING file: orders.${key}: its catalogue code is shared with another order, so its cards cannot carry site codes`,
+        throw new SiteMappingError(
+          `orders.${key}: its catalogue code is shared with another order, so its cards cannot carry site codes`,
         );
       }
     }
@@ -53,7 +62,7 @@ export async function createEhrAdapter(config: Config): Promise<EhrAdapter> {
   });
   return {
     normalise: normaliser ?? ((resources) => resources),
-    profileFor: createProfileSelector(config.security.auth.issuers, config.ehr.defaultProfile),
+    profileFor: createProfileSelector(options.issuers, options.defaultProfile),
     shape: shaper,
     ...(siteMapping ? { siteMapping } : {}),
   };

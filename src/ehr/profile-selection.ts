@@ -1,5 +1,16 @@
-import type { TrustedIssuer } from '../security/trusted-issuers.js';
-import { DEFAULT_COMPACT_CARDS, type ResponseProfile, type ResponseProfileName } from './profile-names.js';
+import {
+  DEFAULT_COMPACT_CARDS,
+  type CompactCardMode,
+  type ResponseProfile,
+  type ResponseProfileName,
+} from './profile-names.js';
+
+/** What the selector reads of a trusted issuer (CDS_TRUSTED_ISSUERS, after its preset is applied). */
+export interface IssuerProfileSettings {
+  iss: string;
+  profile?: ResponseProfileName;
+  compactCards?: CompactCardMode;
+}
 
 /**
  * The response profile of a call: its verified issuer's `profile` / `compactCards` (CDS_TRUSTED_ISSUERS, or the
@@ -9,7 +20,7 @@ import { DEFAULT_COMPACT_CARDS, type ResponseProfile, type ResponseProfileName }
 export type ProfileSelector = (issuer: string | undefined) => ResponseProfile;
 
 export function createProfileSelector(
-  issuers: readonly TrustedIssuer[],
+  issuers: readonly IssuerProfileSettings[],
   defaultProfile: ResponseProfileName,
 ): ProfileSelector {
   const resolve = (name: ResponseProfileName, compact?: ResponseProfile['compactCards']): ResponseProfile =>
