@@ -10,6 +10,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { formatAnalyticsTable } from '../src/analytics/format-table.js';
+import { ownReasonCodesOf } from '../src/analytics/own-reason-codes.js';
+import { escapeTerminalJson, stripTerminalControls } from '../src/analytics/terminal-text.js';
+import { cardCatalogue } from '../src/cards/render.js';
 import { summarizeCards } from '../src/analytics/summarize.js';
 import { resolveWindow, windowQuerySchema } from '../src/analytics/window.js';
 import { createFeedbackStore, describeStoreLocation } from '../src/store/create-store.js';
@@ -56,11 +59,16 @@ async function main(): Promise<void> {
       throw new UsageError(`invalid window: ${query.error.issues[0]?.message ?? 'bad value'}`);
     const window = resolveWindow(query.data, new Date());
     if (window.from.getTime() >= window.to.getTime()) throw new UsageError('--from must be before --to');
-    const analytics = summarizeCards(await store.analyticsFacts(window), window);
+    const analytics = summarizeCards(
+      await store.analyticsFacts(window),
+      window,
+      ownReasonCodesOf(cardCatalogue),
+    );
+    // Stored values reach the operator's terminal: no control or bidi character gets through (issue 11).
     process.stdout.write(
       values.json
-        ? JSON.stringify(analytics, null, 2) + '\n'
-        : `${describeStoreLocation(config)}\n${formatAnalyticsTable(analytics)}`,
+        ? escapeTerminalJson(JSON.stringify(analytics, null, 2)) + '\n'
+        : `${stripTerminalControls(describeStoreLocation(config))}\n${formatAnalyticsTable(analytics)}`,
     );
   } finally {
     await store.close();

@@ -1,3 +1,4 @@
+import { stripTerminalControls } from './terminal-text.js';
 import type { CardAnalytics, CardGroupSummary } from './summarize.js';
 
 const COLUMNS: { title: string; value: (g: CardGroupSummary) => string; right?: boolean }[] = [
@@ -32,7 +33,8 @@ export function formatAnalyticsTable(analytics: CardAnalytics): string {
   if (analytics.groups.length === 0) {
     lines.push('No cards in this window.');
   } else {
-    const cells = analytics.groups.map((g) => COLUMNS.map((c) => c.value(g)));
+    // Every cell holds stored values: control characters never reach the terminal (issue 11).
+    const cells = analytics.groups.map((g) => COLUMNS.map((c) => stripTerminalControls(c.value(g))));
     const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
     const render = (row: string[]) =>
       row

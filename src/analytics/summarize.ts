@@ -1,4 +1,4 @@
-import type { AnalyticsFacts, TimeWindow } from '../store/types.js';
+import type { AnalyticsFacts, StoredOverrideReason, TimeWindow } from '../store/types.js';
 
 export interface OverrideReasonCount {
   code: string | null;
@@ -16,7 +16,7 @@ export interface CardGroupSummary {
   overridden: number;
   /** accepted / shown (ignored cards count as not accepted: clients never report them); null when none shown. */
   acceptanceRate: number | null;
-  /** Most frequent first; `code: null` = overridden without a coded reason. */
+  /** Most frequent first; every reason of an item counts; `code: null` = no reason, or an uncoded one. */
   overrideReasons: OverrideReasonCount[];
   /** Median of (outcomeTimestamp − time the card was shown) over all feedback items; null without feedback. */
   medianSecondsToFeedback: number | null;
@@ -39,8 +39,23 @@ interface Accumulator {
   secondsToFeedback: number[];
 }
 
+/**
+ * The override-reason codes of each catalogue entry (from cards/): a reason of a known card is shown only when it is
+ * one of that card's codes. Undefined for a catalogue id that is not in the catalogue (its codes passed the
+ * safe-character check when stored).
+ */
+export type OwnReasonCodes = (catalogueId: string) => ReadonlySet<string> | undefined;
+
 /** Per catalogue id and indicator: the figures a CDS governance committee reviews. Pure, the same for both backends. */
-export function summarizeCards(facts: AnalyticsFacts, window: TimeWindow): CardAnalytics {
+export function summarizeCards(
+  facts: AnalyticsFacts,
+  window: TimeWindow,
+  ownReasonCodes: OwnReasonCodes = () => undefined,
+): CardAnalytics {
+  const ownReason = (catalogueId: string | null, r: StoredOverrideReason): StoredOverrideReason => {
+    const own = catalogueId === null ? undefined : ownReasonCodes(catalogueId);
+    return own && (r.code === null || !own.has(r.code)) ? { code: null, system: null } : r;
+  };
   const groups = new Map<string, Accumulator>();
   const groupFor = (catalogueId: string | null, indicator: string) => {
     const key = JSON.stringify([catalogueId, indicator]);
@@ -69,14 +84,16 @@ export function summarizeCards(facts: AnalyticsFacts, window: TimeWindow): CardA
       continue;
     }
     group.overridden.add(fact.cardUuid);
-    const reasonKey = JSON.stringify([fact.overrideReasonSystem, fact.overrideReasonCode]);
-    const reason = group.reasons.get(reasonKey) ?? {
-      code: fact.overrideReasonCode,
-      system: fact.overrideReasonSystem,
-      count: 0,
-    };
-    reason.count++;
-    group.reasons.set(reasonKey, reason);
+    // Every reason of the item counts; none at all is counted as "no reason". A code that is not the card's
+    // own (stored before the card was known) is shown as uncoded, never as the text a client put there.
+    const reasons = fact.overrideReasons.length > 0 ? fact.overrideReasons : [{ code: null, system: null }];
+    for (const stored of reasons) {
+      const shown = ownReason(fact.catalogueId, stored);
+      const reasonKey = JSON.stringify([shown.system, shown.code]);
+      const reason = group.reasons.get(reasonKey) ?? { ...shown, count: 0 };
+      reason.count++;
+      group.reasons.set(reasonKey, reason);
+    }
   }
 
   const summaries = [...groups.values()].map((g): CardGroupSummary => ({

@@ -5,7 +5,9 @@ import { errorJsonSchema } from '../protocol/schemas/response.js';
 import type { AnalyticsFacts, FeedbackStore, TimeWindow } from '../store/types.js';
 import { createAdminTokenCheck } from '../analytics/admin-token.js';
 import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
+import { ownReasonCodesOf } from '../analytics/own-reason-codes.js';
 import { summarizeCards } from '../analytics/summarize.js';
+import { cardCatalogue } from '../cards/render.js';
 import { resolveWindow, windowQuerySchema } from '../analytics/window.js';
 
 export interface AnalyticsRouteOptions {
@@ -19,6 +21,7 @@ export interface AnalyticsRouteOptions {
  */
 const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, { store, adminToken }) => {
   const isAdmin = createAdminTokenCheck(adminToken);
+  const ownReasonCodes = ownReasonCodesOf(cardCatalogue);
   app.get<{ Querystring: Record<string, string> }>(
     '/analytics/cards',
     {
@@ -58,7 +61,7 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
       if (window.from.getTime() >= window.to.getTime())
         throw new HttpProblem(400, '"from" must be before "to"');
       reply.header('Cache-Control', 'no-store');
-      return summarizeCards(await factsOrUnavailable(store, window, request.log), window);
+      return summarizeCards(await factsOrUnavailable(store, window, request.log), window, ownReasonCodes);
     },
   );
 };

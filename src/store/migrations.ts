@@ -77,4 +77,10 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX card_feedback_received_at ON {schema}.card_feedback (received_at);
     `,
   },
+  {
+    version: 2,
+    name: 'every override reason of a feedback item',
+    sqlite: `ALTER TABLE card_feedback ADD COLUMN override_reasons TEXT;`,
+    postgres: `ALTER TABLE {schema}.card_feedback ADD COLUMN override_reasons jsonb;`,
+  },
 ];

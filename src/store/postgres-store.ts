@@ -155,7 +155,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
       ),
       pool.query<FeedbackFactRow<Date>>(
         `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
-                f.override_reason_system, f.outcome_at
+                f.override_reason_system, f.override_reasons, f.outcome_at
          FROM ${this.table('card_feedback')} f JOIN ${this.table('card_log')} c ON c.card_uuid = f.card_uuid
          WHERE c.shown_at >= $1 AND c.shown_at < $2`,
         params,

@@ -1,7 +1,8 @@
 import type { CdsEventMap } from '../observability/events.js';
 import type { PatientHasher } from './patient-hash.js';
-import type { CardLogRecord, FeedbackRecord } from './types.js';
 import { catalogueIdOfTopicCode } from '../ehr/topic-codes.js';
+import { readOverride, type RawOverrideReason } from '../protocol/override-reasons.js';
+import type { CardLogRecord, FeedbackRecord, StoredOverrideReason } from './types.js';
 
 /**
  * Event → record mapping: the only place that decides which fields of a hook call or a feedback item are kept.
@@ -32,22 +33,33 @@ export function cardRecords(
   }));
 }
 
+/** Stored comments are cut to this length (the request may carry up to 10,000 characters). */
+const MAX_STORED_COMMENT = 2000;
+
 export function feedbackRecords(
   event: CdsEventMap['feedback.received'],
   receivedAt: Date,
   keepUserComments: boolean,
+  reasonsOf: (cardUuid: string, reasons: RawOverrideReason[]) => StoredOverrideReason[],
 ): FeedbackRecord[] {
-  return event.items.map((item) => ({
-    cardUuid: item.card,
-    outcome: item.outcome,
-    serviceId: event.serviceId,
-    acceptedSuggestionIds: (item.acceptedSuggestions ?? []).map((s) => s.id),
-    overrideReasonCode: item.overrideReason?.reason?.code ?? null,
-    overrideReasonSystem: item.overrideReason?.reason?.system ?? null,
-    userComment: keepUserComments ? (item.overrideReason?.userComment ?? null) : null,
-    outcomeAt: new Date(item.outcomeTimestamp),
-    receivedAt,
-    issuer: event.issuer ?? null,
-    tenant: event.tenant ?? null,
-  }));
+  return event.items.map((item) => {
+    const override = readOverride(item);
+    const reasons = item.outcome === 'overridden' ? reasonsOf(item.card, override.reasons) : [];
+    const firstCoded = reasons.find((r) => r.code !== null);
+    return {
+      cardUuid: item.card,
+      outcome: item.outcome,
+      serviceId: event.serviceId,
+      acceptedSuggestionIds: (item.acceptedSuggestions ?? []).map((s) => s.id),
+      overrideReasonCode: firstCoded?.code ?? null,
+      overrideReasonSystem: firstCoded?.system ?? null,
+      overrideReasons: reasons,
+      userComment:
+        keepUserComments && override.userComment ? override.userComment.slice(0, MAX_STORED_COMMENT) : null,
+      outcomeAt: new Date(item.outcomeTimestamp),
+      receivedAt,
+      issuer: event.issuer ?? null,
+      tenant: event.tenant ?? null,
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import type { CardLogRecord, FeedbackFact, FeedbackRecord } from './types.js';
+import type { CardLogRecord, FeedbackFact, FeedbackRecord, StoredOverrideReason } from './types.js';
 
 /**
  * Record ↔ row mapping shared by the backends. They differ only in how a point in time is stored: SQLite keeps
@@ -28,6 +28,7 @@ export const FEEDBACK_COLUMNS = [
   'accepted_suggestion_ids',
   'override_reason_code',
   'override_reason_system',
+  'override_reasons',
   'user_comment',
   'outcome_at',
   'received_at',
@@ -59,6 +60,7 @@ export function feedbackRow<T>(r: FeedbackRecord, storeTime: (at: Date) => T): u
     JSON.stringify(r.acceptedSuggestionIds),
     r.overrideReasonCode,
     r.overrideReasonSystem,
+    JSON.stringify(r.overrideReasons),
     r.userComment,
     storeTime(r.outcomeAt),
     storeTime(r.receivedAt),
@@ -76,6 +78,8 @@ export interface FeedbackFactRow<T> {
   outcome: 'accepted' | 'overridden';
   override_reason_code: string | null;
   override_reason_system: string | null;
+  /** JSON text (SQLite) or already parsed (PostgreSQL jsonb); null for rows written before migration 2. */
+  override_reasons: string | StoredOverrideReason[] | null;
   outcome_at: T;
 }
 
@@ -88,6 +92,28 @@ export function toFeedbackFact<T>(row: FeedbackFactRow<T>, readTime: (stored: T)
     outcome: row.outcome,
     overrideReasonCode: row.override_reason_code,
     overrideReasonSystem: row.override_reason_system,
+    overrideReasons: storedReasons(row),
     outcomeAt: readTime(row.outcome_at),
   };
+}
+
+function storedReasons<T>(row: FeedbackFactRow<T>): StoredOverrideReason[] {
+  const value =
+    typeof row.override_reasons === 'string' ? safeJson(row.override_reasons) : row.override_reasons;
+  if (Array.isArray(value))
+    return value.map((r: Partial<StoredOverrideReason>) => ({
+      code: typeof r.code === 'string' ? r.code : null,
+      system: typeof r.system === 'string' ? r.system : null,
+    }));
+  return row.override_reason_code === null && row.override_reason_system === null
+    ? []
+    : [{ code: row.override_reason_code, system: row.override_reason_system }];
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -107,7 +107,7 @@ export class SqliteFeedbackStore implements FeedbackStore {
     const feedback = this.db
       .prepare<[number, number], FeedbackFactRow<number>>(
         `SELECT c.catalogue_id, c.indicator, c.card_uuid, c.shown_at, f.outcome, f.override_reason_code,
-                f.override_reason_system, f.outcome_at
+                f.override_reason_system, f.override_reasons, f.outcome_at
          FROM card_feedback f JOIN card_log c ON c.card_uuid = f.card_uuid
          WHERE c.shown_at >= ? AND c.shown_at < ?`,
       )

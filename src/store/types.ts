@@ -21,14 +21,23 @@ export interface CardLogRecord {
   shownAt: Date;
 }
 
+/** An override reason as stored: a code the policy admitted (store/override-reason-policy.ts), or uncoded (null). */
+export interface StoredOverrideReason {
+  code: string | null;
+  system: string | null;
+}
+
 /** One feedback item; (cardUuid, outcome) is its identity, so repeated feedback is stored once. */
 export interface FeedbackRecord {
   cardUuid: string;
   outcome: 'accepted' | 'overridden';
   serviceId: string;
   acceptedSuggestionIds: string[];
+  /** The first coded reason (also in `overrideReasons`), for readers of the original columns. */
   overrideReasonCode: string | null;
   overrideReasonSystem: string | null;
+  /** Every reason of the item, in every shape the client sent, as the policy kept it. */
+  overrideReasons: StoredOverrideReason[];
   /** Only when FEEDBACK_STORE_USER_COMMENTS is on; otherwise always null. */
   userComment: string | null;
   outcomeAt: Date;
@@ -59,6 +68,8 @@ export interface FeedbackFact {
   outcome: 'accepted' | 'overridden';
   overrideReasonCode: string | null;
   overrideReasonSystem: string | null;
+  /** Every stored reason (rows written before migration 2 hold the code columns only). */
+  overrideReasons: StoredOverrideReason[];
   outcomeAt: Date;
 }
 

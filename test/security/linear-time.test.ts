@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeTerminalJson, stripTerminalControls } from '../../src/analytics/terminal-text.js';
 import { parseIsoDateTime } from '../../src/analytics/window.js';
+import { cardCatalogue } from '../../src/cards/render.js';
+import { readOverride } from '../../src/protocol/override-reasons.js';
+import { createOverrideReasonPolicy } from '../../src/store/override-reason-policy.js';
 import { escapeMarkdownInline, escapePlainText, toSingleLine, truncate } from '../../src/cards/escape.js';
 import { expandTemplate } from '../../src/protocol/prefetch/templates.js';
 import { parseDay } from '../../src/clinical/dates.js';
@@ -39,6 +43,7 @@ const GROWTH = 8;
 const MAX_RATIO = 24;
 
 const terminology = compileTerminology();
+const reasonPolicy = createOverrideReasonPolicy(cardCatalogue);
 
 /** Every regular expression exported by the text fallbacks, so a pattern added later is covered too. */
 const exportedPatterns: RegExp[] = Object.values(textPatterns).flatMap((value) =>
@@ -84,6 +89,15 @@ const PARSERS: Record<string, (s: string) => unknown> = {
     expandTemplate('Observation?patient={{context.patientId}}&u={{userPractitionerId}}', {
       context: { patientId: s, userId: s },
     }),
+  readOverride: (s) =>
+    readOverride({
+      overrideReason: { reason: { code: s, system: s, display: s }, userComment: s },
+      overrideReasons: [s],
+    }),
+  overrideReasonPolicy: (s) =>
+    [undefined, 'DMAB-LAPSE'].map((id) => reasonPolicy(id, [{ code: s, system: s, text: s }, { text: s }])),
+  stripTerminalControls: (s) => stripTerminalControls(s),
+  escapeTerminalJson: (s) => escapeTerminalJson(JSON.stringify(s)),
   'rules engine (record + drafts)': (s) =>
     findingsFor(
       [

@@ -20,6 +20,7 @@ const fact = (
   outcome,
   overrideReasonCode: code ?? null,
   overrideReasonSystem: code ? 'sys' : null,
+  overrideReasons: code ? [{ code, system: 'sys' }] : [],
   outcomeAt: new Date(shownAt.getTime() + seconds * 1000),
 });
 

@@ -4,6 +4,8 @@ import analyticsRoutes from '../../routes/analytics.js';
 import { createFeedbackStore, describeStoreLocation } from '../../store/create-store.js';
 import { createPatientHasher, type PatientHasher } from '../../store/patient-hash.js';
 import { resolvePatientHashSecret } from '../../store/patient-hash-secret.js';
+import { cardCatalogue } from '../../cards/render.js';
+import { createOverrideReasonPolicy, RecentCards } from '../../store/override-reason-policy.js';
 import { cardRecords, feedbackRecords } from '../../store/records.js';
 import { purgeExpired } from '../../store/retention.js';
 import type { FeedbackStore, PurgeResult } from '../../store/types.js';
@@ -75,11 +77,21 @@ export default fp<{ engine: CdsEngine }>(
     });
     queue.start();
 
-    app.cdsEvents.on('hook.completed', (event) =>
-      queue.enqueueCards(cardRecords(event, hashPatient, app.clock())),
-    );
+    // Override reason codes are limited to the card's own (issue 11): the cards this process returned are
+    // remembered (bounded) so that feedback on them is checked against their catalogue entry.
+    const recentCards = new RecentCards();
+    const reasonPolicy = createOverrideReasonPolicy(cardCatalogue);
+    app.cdsEvents.on('hook.completed', (event) => {
+      const records = cardRecords(event, hashPatient, app.clock());
+      for (const r of records) if (r.catalogueId) recentCards.remember(r.cardUuid, r.catalogueId);
+      queue.enqueueCards(records);
+    });
     app.cdsEvents.on('feedback.received', (event) =>
-      queue.enqueueFeedback(feedbackRecords(event, app.clock(), config.storeUserComments)),
+      queue.enqueueFeedback(
+        feedbackRecords(event, app.clock(), config.storeUserComments, (cardUuid, reasons) =>
+          reasonPolicy(recentCards.catalogueIdOf(cardUuid), reasons),
+        ),
+      ),
     );
 
     // Ready once the schema is in place; a later outage does not take the service out of rotation, because

@@ -24,6 +24,7 @@ export const feedbackRecord = (receivedAt: Date): FeedbackRecord => ({
   acceptedSuggestionIds: [],
   overrideReasonCode: null,
   overrideReasonSystem: null,
+  overrideReasons: [],
   userComment: null,
   outcomeAt: receivedAt,
   receivedAt,
