@@ -76,11 +76,9 @@ function renderSummary(content: CompiledCard, facts: Facts): string {
 
 /** Loaded and compiled once, at start-up: a broken content file stops the service from starting. */
 const defaultCatalogue = loadCardCatalogue(projectPath('cards'));
-/** The catalogue in cards/ (also read by the feedback store, to check override reason codes). */
-export const cardCatalogue: CardCatalogue = defaultCatalogue;
 const defaultRenderer = createCardRenderer(defaultCatalogue);
 
-/** The loaded content (the EHR profiles read its orders and meta; they never change it). */
+/** The loaded content (the EHR profiles read its orders and meta, the feedback store its override reasons). */
 export const cardCatalogue: CardCatalogue = defaultCatalogue;
 
 /** Version of the card content in use (recorded with every card by the engine). */
