@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatAnalyticsTable } from '../../src/analytics/format-table.js';
 import { escapeTerminalJson } from '../../src/analytics/terminal-text.js';
+import { cardCatalogue } from '../../src/cards/render.js';
 import type { CdsEngine } from '../../src/clinical/evaluator.js';
 import type { Card } from '../../src/protocol/types.js';
 import { buildTestApp } from '../support/build-app.js';
@@ -21,6 +22,10 @@ import {
  * report's terminal unescaped.
  */
 const OWN_SYSTEM = 'urn:dmab-cds:override-reason';
+/** DMAB-LAPSE's own override reasons, as the card content defines them today (codes and labels). */
+const OWN = cardCatalogue.cards.get('DMAB-LAPSE' as never)!.overrideReasons;
+const C = OWN.map((r) => r.code);
+const D = OWN.map((r) => r.display!);
 
 /** Cards with real catalogue ids (DMAB-LAPSE has its own override reasons in cards/DMAB-LAPSE.json). */
 const engine: CdsEngine = {
@@ -84,39 +89,40 @@ describe('override reasons in every shape clients send (issue 15)', () => {
       // CDS Hooks 2.0
       {
         overrideReason: {
-          reason: { code: 'patient-declined', system: OWN_SYSTEM, display: 'Patient declined' },
+          reason: { code: C[0], system: OWN_SYSTEM, display: D[0] },
         },
       },
       // a list where the spec has one object
-      { overrideReason: [{ reason: { code: 'goals-of-care', system: OWN_SYSTEM } }] },
+      { overrideReason: [{ reason: { code: C[1], system: OWN_SYSTEM } }] },
       // plural, as lists of OverrideReason objects (the shape Epic's feedback is reported to use)
       {
         overrideReasons: [
-          { reason: { code: 'record-incorrect', system: OWN_SYSTEM }, userComment: 'dates wrong' },
-          { reason: { code: 'addressed-elsewhere', system: OWN_SYSTEM } },
+          { reason: { code: C[2], system: OWN_SYSTEM }, userComment: 'dates wrong' },
+          { reason: { code: C[3], system: OWN_SYSTEM } },
         ],
       },
       // plural, as a list of Codings
-      { overrideReasons: [{ code: 'documented-contraindication', system: OWN_SYSTEM }] },
+      { overrideReasons: [{ code: C[4], system: OWN_SYSTEM }] },
       // a CodeableConcept in place of the Coding
       {
-        overrideReason: { reason: { coding: [{ code: 'patient-declined', system: OWN_SYSTEM }], text: 'x' } },
+        overrideReason: { reason: { coding: [{ code: C[0], system: OWN_SYSTEM }], text: 'x' } },
       },
       // uncoded: the reason's label only, as text or display (matched to the card's own code)
-      { overrideReason: { reason: { display: 'Treatment given outside this record' } } },
-      { overrideReasons: ['Patient declined'] },
+      { overrideReason: { reason: { display: D[5] } } },
+      { overrideReasons: [D[0]!.toUpperCase()] },
       // a site's own code the card does not offer, and free text: counted as uncoded, not stored as text
       { overrideReason: { reason: { code: 'EPIC-1234', system: 'urn:oid:1.2.840.114350' } } },
       { overrideReason: { reason: 'John Smith 1950-01-01 MRN 12345678' } },
     ]);
-    const count = (code: string | null) => group.overrideReasons.find((r) => r.code === code)?.count ?? 0;
+    const count = (code: string | null | undefined) =>
+      group.overrideReasons.find((r) => r.code === code)?.count ?? 0;
     expect(group.overridden).toBe(9);
-    expect(count('patient-declined')).toBe(3);
-    expect(count('goals-of-care')).toBe(1);
-    expect(count('record-incorrect')).toBe(1);
-    expect(count('addressed-elsewhere')).toBe(1);
-    expect(count('documented-contraindication')).toBe(1);
-    expect(count('treatment-outside-record')).toBe(1);
+    expect(count(C[0])).toBe(3);
+    expect(count(C[1])).toBe(1);
+    expect(count(C[2])).toBe(1);
+    expect(count(C[3])).toBe(1);
+    expect(count(C[4])).toBe(1);
+    expect(count(C[5]!)).toBe(1);
     expect(count(null)).toBe(2);
     expect(JSON.stringify(group)).not.toMatch(/John|1950|12345678|EPIC-1234/);
   });
@@ -129,11 +135,11 @@ describe('what is kept of feedback (issue 11 findings 5 and 7)', () => {
       { overrideReason: { reason: { code: 'Jane Doe', system: OWN_SYSTEM } } },
       { overrideReason: { reason: { code: '1950-01-01' } } },
       { overrideReason: { reason: { code: 'MRN12345678', system: 'x' } } },
-      { overrideReason: { reason: { code: 'patient-declined', system: OWN_SYSTEM } } },
+      { overrideReason: { reason: { code: C[0], system: OWN_SYSTEM } } },
     ]);
     expect(group.overrideReasons).toEqual([
       { code: null, system: null, count: 3 },
-      { code: 'patient-declined', system: OWN_SYSTEM, count: 1 },
+      { code: C[0], system: OWN_SYSTEM, count: 1 },
     ]);
   });
 

@@ -9,7 +9,15 @@ export const TEST_NOW = '2025-06-15T12:00:00Z';
 /** Configuration from a test environment (defaults plus overrides), never from the developer's shell. */
 export function testConfig(env: Record<string, string> = {}): Config {
   // The FHIR stand-in listens on loopback, which the outbound SSRF guard refuses unless allowed.
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', FHIR_ALLOW_PRIVATE_NETWORK: 'true', ...env });
+  // Event-loop-delay shedding is off unless a test turns it on: on a loaded machine (seven test runs on two cores)
+  // the app's own start-up stalls the loop for over a second, and the next request would get a 503.
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    FHIR_ALLOW_PRIVATE_NETWORK: 'true',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  });
 }
 
 /**
