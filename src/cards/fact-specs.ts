@@ -55,6 +55,7 @@ export const FACT_SPECS: FactSpecs = {
   'DMAB-PLANNED-STOP': { lastDoseDate: date, stopDate: optional(date), followOnDueDate: date },
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: date,
+    plannedOrder: optional(text),
     therapy: text,
     therapyDate: date,
     ctx3moDate: optional(date),
@@ -66,6 +67,7 @@ export const FACT_SPECS: FactSpecs = {
   },
   'DMAB-ORALBP-AFTER-LONG': {
     lastDoseDate: date,
+    plannedOrder: optional(text),
     denosumabDoseCount: number,
     denosumabYears: number,
     oralBisphosphonate: text,
@@ -141,6 +143,13 @@ export const FACT_SPECS: FactSpecs = {
     lowLimitSource: text,
   },
   'ORDER-DMAB-CKD': { orderName: text, egfr: number, resultDate: date },
+  'ORDER-DMAB-DUPLICATE': {
+    orderName: text,
+    orderRegimen: text,
+    otherTherapy: text,
+    otherRegimen: text,
+    otherEvidence: text,
+  },
   'ORDER-LABS': { orderName: text, missingLabs: text, windowMonths: number },
   GIOP: { glucocorticoid: text, prednisoneEquivalentMgPerDay: number, since: date, days: number },
   'IMMUNOSUPP-DMAB': {

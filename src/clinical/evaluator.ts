@@ -36,6 +36,8 @@ import {
 import { pthAfterDenosumab, pthCumulative } from './rules/order-pth.js';
 import { romosozumabCardiovascular, romosozumabDoseLimit } from './rules/order-romosozumab.js';
 import { reboundFractures } from './rules/rebound.js';
+import { duplicateDenosumab } from './rules/order-duplicate-denosumab.js';
+import { withPlannedFollowOn } from './rules/planned-follow-on.js';
 import { recentFracture, suspectedRebound } from './rules/vertebral-fractures.js';
 import { compileTerminology, type Terminology } from './terminology/valuesets.js';
 
@@ -123,7 +125,13 @@ export function createClinicalEvaluator(
 
     const patientFindings = () =>
       oneCardPerProblem({
-        status: denosumabStatus(ctx, course, episodes, redosingSafetyNotes(ctx)),
+        // Decision 16: a follow-on order placed in this session is planned therapy (order hooks only).
+        status: withPlannedFollowOn(
+          ctx,
+          denosumabStatus(ctx, course, episodes, redosingSafetyNotes(ctx)),
+          course,
+          allDrafts,
+        ),
         fracture: recentFracture(ctx, episodes),
         rebound: suspectedRebound(ctx, course, rebound),
         others: [glucocorticoidExposure(ctx, course)].filter((f): f is Finding => !!f),
@@ -149,6 +157,7 @@ export function createClinicalEvaluator(
         zoledronateRenal(ctx, draft),
         denosumabCalcium(ctx, draft),
         denosumabCkd(ctx, draft),
+        duplicateDenosumab(ctx, draft, course),
         missingLabs(ctx, draft),
         immunosuppressionWithDenosumab(ctx, draft),
       ];

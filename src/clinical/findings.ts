@@ -29,6 +29,7 @@ export const CATALOGUE_IDS = [
   'ORDER-ZOL-RENAL',
   'ORDER-DMAB-CA',
   'ORDER-DMAB-CKD',
+  'ORDER-DMAB-DUPLICATE',
   'ORDER-LABS',
   'GIOP',
   'IMMUNOSUPP-DMAB',
@@ -103,6 +104,8 @@ export interface FactsById {
   'DMAB-PLANNED-STOP': { lastDoseDate: string; stopDate?: string; followOnDueDate: string };
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: string;
+    /** Decision 16: the follow-on therapy is the order being placed in this session (its name). */
+    plannedOrder?: string;
     therapy: string;
     therapyDate: string;
     ctx3moDate?: string;
@@ -111,10 +114,12 @@ export interface FactsById {
     timingNote?: string;
     ctxElevated?: boolean;
     /** An infusion (zoledronic acid) or an oral bisphosphonate: the CTX timing is counted from it. */
-    therapyKind: 'infusion' | 'oral';
+    therapyKind: 'infusion' | 'oral' | 'injection';
   };
   'DMAB-ORALBP-AFTER-LONG': {
     lastDoseDate: string;
+    /** Decision 16: the oral bisphosphonate is the order being placed in this session (its name). */
+    plannedOrder?: string;
     denosumabDoseCount: number;
     denosumabYears: number;
     oralBisphosphonate: string;
@@ -209,6 +214,14 @@ export interface FactsById {
     lowLimitSource: string;
   };
   'ORDER-DMAB-CKD': { orderName: string; egfr: number; resultDate: string };
+  'ORDER-DMAB-DUPLICATE': {
+    orderName: string;
+    orderRegimen: string;
+    otherTherapy: string;
+    otherRegimen: string;
+    /** "active order" / "last dose on 2025-05-20 (within its dosing interval)". */
+    otherEvidence: string;
+  };
   'ORDER-LABS': { orderName: string; missingLabs: string; windowMonths: number };
   GIOP: { glucocorticoid: string; prednisoneEquivalentMgPerDay: number; since: string; days: number };
   'IMMUNOSUPP-DMAB': {

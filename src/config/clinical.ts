@@ -20,6 +20,8 @@ const thresholdsSchema = z.strictObject({
   unknownRegimenMinIntervalMonths: z.number().int().min(1).max(24).default(5),
   /** R1c/decision 9: an oncology-regimen course with no dose for this many days counts as stopped (ONC-DMAB-STOP). */
   oncologyStoppedAfterDays: z.number().int().min(28).max(730).default(112),
+  /** R1/decision 17: dosing interval of the oncology regimen (120 mg every 4 weeks), for ORDER-DMAB-DUPLICATE. */
+  oncologyDoseIntervalDays: z.number().int().min(7).max(365).default(28),
   /** Decision 2: oral bisphosphonate after ≥ this many denosumab doses … */
   oralBisphosphonateLongCourseDoses: z.number().int().min(1).max(40).default(6),
   /** … or a course spanning ≥ this many months (2.5 years) is DMAB-ORALBP-AFTER-LONG. */

@@ -372,6 +372,21 @@ const DEFINITIONS: Definition[] = [
     },
   },
   {
+    id: 'demo-order-dmab-duplicate',
+    family: 'Denosumab-Duplicate',
+    story:
+      'Bone metastases on Xgeva every 4 weeks, last dose 20 days ago; Prolia 60 mg being ordered (decision 17).',
+    expected: orders('ORDER-DMAB-DUPLICATE', 'warning'),
+    chart: (c) => {
+      c.condition(DIAGNOSES.boneMetastases, { onset: c.ago({ years: 1 }) })
+        .doses(DRUGS.xgeva, 6, 1, { days: 20 })
+        .lab(LABS.egfr, 70, { days: 10 })
+        .lab(LABS.calcium, 9.4, { days: 10 }, { low: 8.5, high: 10.5 })
+        .lab(LABS.vitaminD, 32, { days: 10 });
+      return c.draftMedication(DRUGS.prolia, '60 mg SC once every 6 months');
+    },
+  },
+  {
     id: 'demo-order-labs',
     family: 'No-Recent-Labs',
     story: 'Next Prolia dose due now; no calcium, kidney function or vitamin D result in the last 6 months.',

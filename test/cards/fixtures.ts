@@ -39,6 +39,7 @@ export const FULL_FACTS: AllFacts = {
   'DMAB-PLANNED-STOP': { lastDoseDate: '2025-03-01', stopDate: '2025-06-10', followOnDueDate: '2025-09-01' },
   'DMAB-TRANSITION-MONITOR': {
     lastDoseDate: '2024-05-15',
+    plannedOrder: text('Zoledronic acid 5 mg IV'),
     therapy: text('Zoledronic acid 5 mg IV'),
     therapyDate: '2024-11-20',
     ctx3moDate: '2025-07-20',
@@ -55,6 +56,7 @@ export const FULL_FACTS: AllFacts = {
     oralBisphosphonate: text('Alendronate 70 mg weekly'),
     oralBisphosphonateStart: '2024-12-01',
     oralBisphosphonateRef: 'MedicationRequest/alendronate-1',
+    plannedOrder: text('Alendronate 70 mg weekly'),
   },
   'DMAB-DATA': {
     reason: 'order-only',
@@ -135,6 +137,13 @@ export const FULL_FACTS: AllFacts = {
     lowLimitSource: text('default lower limit'),
   },
   'ORDER-DMAB-CKD': { orderName: text('Prolia'), egfr: 24, resultDate: '2025-06-01' },
+  'ORDER-DMAB-DUPLICATE': {
+    orderName: text('Prolia 60 mg'),
+    orderRegimen: text('osteoporosis (60 mg every 6 months)'),
+    otherTherapy: text('Xgeva 120 mg'),
+    otherRegimen: text('oncology (120 mg every 4 weeks)'),
+    otherEvidence: text('last dose on 2025-05-20'),
+  },
   'ORDER-LABS': { orderName: text('Prolia'), missingLabs: text('calcium, creatinine'), windowMonths: 6 },
   GIOP: {
     glucocorticoid: text('Prednisone 5 mg'),
@@ -178,7 +187,13 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
     therapyDate: '2024-11-20',
     therapyKind: 'oral',
   },
-  'DMAB-ORALBP-AFTER-LONG': FULL_FACTS['DMAB-ORALBP-AFTER-LONG'],
+  'DMAB-ORALBP-AFTER-LONG': {
+    lastDoseDate: '2024-06-01',
+    denosumabDoseCount: 11,
+    denosumabYears: 5,
+    oralBisphosphonate: 'Alendronate 70 mg weekly',
+    oralBisphosphonateStart: '2024-12-01',
+  },
   'DMAB-DATA': { reason: 'no-dose-date' },
   'VFX-RECENT': {
     fractureDate: '2024-10-15',
@@ -230,6 +245,7 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
   },
   'ORDER-DMAB-CA': FULL_FACTS['ORDER-DMAB-CA'],
   'ORDER-DMAB-CKD': FULL_FACTS['ORDER-DMAB-CKD'],
+  'ORDER-DMAB-DUPLICATE': FULL_FACTS['ORDER-DMAB-DUPLICATE'],
   'ORDER-LABS': FULL_FACTS['ORDER-LABS'],
   GIOP: FULL_FACTS.GIOP,
   'IMMUNOSUPP-DMAB': { orderName: 'Prolia', newStart: false },

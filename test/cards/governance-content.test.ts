@@ -36,6 +36,7 @@ const PLAIN: Partial<Record<CatalogueId, Record<string, unknown>>> = {
   'DMAB-ORALBP-AFTER-LONG': {
     ...FULL_FACTS['DMAB-ORALBP-AFTER-LONG'],
     oralBisphosphonate: 'alendronic acid 70 MG Oral Tablet',
+    plannedOrder: 'alendronic acid 70 MG Oral Tablet',
   },
   'ORDER-PTH-24MO': {
     ...FULL_FACTS['ORDER-PTH-24MO'],
@@ -51,6 +52,13 @@ const PLAIN: Partial<Record<CatalogueId, Record<string, unknown>>> = {
     lowLimitSource: 'lab reference range',
   },
   'ORDER-DMAB-CKD': { orderName: 'Prolia 60 mg', egfr: 24, resultDate: '2025-06-01' },
+  'ORDER-DMAB-DUPLICATE': {
+    orderName: 'Prolia 60 mg',
+    orderRegimen: 'osteoporosis regimen (60 mg every 6 months)',
+    otherTherapy: 'Xgeva 120 mg',
+    otherRegimen: 'oncology regimen (120 mg every 4 weeks)',
+    otherEvidence: 'last dose on 2025-05-30, within its dosing interval',
+  },
   'ORDER-LABS': { orderName: 'Prolia 60 mg', missingLabs: 'calcium, creatinine/eGFR', windowMonths: 6 },
   GIOP: {
     glucocorticoid: 'prednisone 5 MG Oral Tablet',

@@ -98,9 +98,15 @@ describe('card catalogue coverage over HTTP', () => {
     record(
       await os([F.condition(F.icd('Z94.0'), { onset: '2018-01-01' })], [F.draftMedication(F.PROLIA, 'd3')]),
     );
+    record(
+      await os(
+        [F.administration(F.XGEVA, '2025-05-30', { doseMg: 120 })],
+        [F.draftMedication(F.PROLIA, 'd4', { doseMg: 60 })],
+      ),
+    );
   });
 
-  it('all 23 ids fired with the catalogue indicator', () => {
+  it('all 24 ids fired with the catalogue indicator', () => {
     expect([...seen.keys()].sort()).toEqual([...CATALOGUE_IDS].sort());
     expect(Object.fromEntries(seen)).toMatchObject({
       'DMAB-OVERDUE': 'warning',
