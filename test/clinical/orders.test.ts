@@ -284,7 +284,8 @@ describe('order hooks: status cards and robustness', () => {
       ids(
         order([F.prolia('2024-05-15'), ...F.normalLabs()], [DMAB_DRAFT()], { policy: 'osteoporosis-orders' }),
       ),
-    ).toEqual(['DMAB-LAPSE']);
+      // Decision 16: the denosumab draft is the planned follow-on therapy → transition card (info).
+    ).toEqual(['DMAB-TRANSITION-MONITOR']);
   });
   it('a denosumab draft being stopped at order-sign → DMAB-PLANNED-STOP', () => {
     const f = findingsFor([...base(), F.prolia('2025-03-01')], {
