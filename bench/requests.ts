@@ -20,8 +20,10 @@ export const PREFETCH_TYPES = {
   medicationAdministrations: 'MedicationAdministration',
   medicationStatements: 'MedicationStatement',
   medicationRequests: 'MedicationRequest',
+  medicationDispenses: 'MedicationDispense',
   conditions: 'Condition',
   procedures: 'Procedure',
+  chargeItems: 'ChargeItem',
   observations: 'Observation',
 } as const;
 

@@ -15,6 +15,7 @@ import {
   type MetaFile,
   type OccurrenceDefinition,
 } from './content-schema.js';
+import { DATA_AVAILABILITY_FILE } from './data-availability.js';
 import { factSpecsFor } from './fact-specs.js';
 import { compileOrder, type CompiledOrder } from './fhir-orders.js';
 import {
@@ -84,7 +85,14 @@ export class CardContentError extends Error {
   }
 }
 
-const SHARED_FILES = ['_meta.json', '_sources.json', '_override-reasons.json', '_orders.json'];
+const SHARED_FILES = [
+  '_meta.json',
+  '_sources.json',
+  '_override-reasons.json',
+  '_orders.json',
+  // Loaded by data-availability.ts.
+  DATA_AVAILABILITY_FILE,
+];
 
 export function loadCardCatalogue(directory: string): CardCatalogue {
   const problems: string[] = [];

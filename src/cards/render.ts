@@ -7,12 +7,15 @@ import { renderDetail } from './detail.js';
 import { truncate } from './escape.js';
 import { loadCardCatalogue, type CardCatalogue, type CompiledCard } from './loader.js';
 import { buildSuggestionsWithSafety } from './suggestions.js';
+import { DATA_AVAILABILITY_FILE, loadUnavailableDataNotes } from './data-availability.js';
 import { conditionHolds, type Facts } from './template.js';
 
 export interface RenderContext {
   patientId: string;
   now: Date;
   hook: HookName;
+  /** Resource types the EHR's FHIR server does not provide: the affected cards say so (data-availability.ts). */
+  unavailableData?: readonly string[];
 }
 
 export type CardRenderer = (findings: Finding[], context: RenderContext) => Card[];
@@ -50,7 +53,11 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
       matchedByTextOnly: finding.matchedByTextOnly === true,
       // Suggestions withheld for an R14 contraindication on file are named, so the card's text and its
       // suggestions never disagree silently.
-      notes: [...(finding.notes ?? []), ...withheld],
+      notes: [
+        ...(finding.notes ?? []),
+        ...withheld,
+        ...(context.unavailableData?.length ? unavailableDataNotes(finding.id, context.unavailableData) : []),
+      ],
     }),
     // The rule has already decided the indicator (escalation, text-match cap); the content's one is the default.
     indicator: finding.indicator ?? content.indicator,
@@ -76,6 +83,7 @@ function renderSummary(content: CompiledCard, facts: Facts): string {
 
 /** Loaded and compiled once, at start-up: a broken content file stops the service from starting. */
 const defaultCatalogue = loadCardCatalogue(projectPath('cards'));
+const unavailableDataNotes = loadUnavailableDataNotes(projectPath('cards', DATA_AVAILABILITY_FILE));
 const defaultRenderer = createCardRenderer(defaultCatalogue);
 
 /** The loaded content (the EHR profiles read its orders and meta, the feedback store its override reasons). */

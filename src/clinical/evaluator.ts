@@ -61,6 +61,8 @@ export interface EngineInput {
   medications?: FhirResource[];
   /** order-select: the `Type/id` references of the newly selected orders. */
   selections?: string[];
+  /** Resource types the FHIR server does not provide (capability-aware fallback): named on the affected cards. */
+  unavailableData?: readonly string[];
   now: Date;
 }
 
@@ -200,7 +202,12 @@ export function createEngine(options: EngineOptions | Partial<ClinicalConfig> = 
     contentVersion: `${evaluator.contentVersion}+cards-${cardContentVersion}`,
     evaluate(input: EngineInput): Card[] {
       const findings = evaluator.findings(input);
-      return renderCards(findings, { patientId: input.patientId, now: input.now, hook: input.hook });
+      return renderCards(findings, {
+        patientId: input.patientId,
+        now: input.now,
+        hook: input.hook,
+        ...(input.unavailableData?.length ? { unavailableData: input.unavailableData } : {}),
+      });
     },
   };
 }

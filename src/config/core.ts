@@ -18,6 +18,7 @@ const schema = z.object({
   FHIR_FETCH_DEADLINE_MS: envInt(2000, 50, 60_000),
   FHIR_MAX_PAGES: envInt(10, 1, 1000),
   FHIR_MAX_RESPONSE_BYTES: envInt(10 * 1_048_576, 1024, 500 * 1_048_576),
+  FHIR_CAPABILITY_TTL_SECONDS: envInt(3600, 1, 7 * 24 * 3600),
   PRETTY_LOGS: envBool(false),
 });
 
@@ -41,6 +42,8 @@ export function parseCoreConfig(env: Env) {
       deadlineMs: raw.FHIR_FETCH_DEADLINE_MS,
       maxPages: raw.FHIR_MAX_PAGES,
       maxResponseBytes: raw.FHIR_MAX_RESPONSE_BYTES,
+      /** How long a server's CapabilityStatement is trusted before `/metadata` is read again. */
+      capabilityTtlMs: raw.FHIR_CAPABILITY_TTL_SECONDS * 1000,
     },
   };
 }

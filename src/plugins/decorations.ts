@@ -28,6 +28,8 @@ export interface RequestLogFields {
   hookInstance?: string;
   cards?: number;
   fetchedKeys?: string[];
+  /** Prefetch keys the FHIR server does not support (capability-aware fallback). */
+  unavailableKeys?: string[];
   feedbackItems?: number;
   authFailure?: string;
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { loadUndici } from '../http/undici.js';
+import { isUnderBase } from '../security/urls.js';
 import type { FhirResource } from './types.js';
 
 /**
@@ -8,7 +9,12 @@ import type { FhirResource } from './types.js';
  * - redirects are followed only within that origin, at most 3;
  * - every response is size-capped and every call honours the caller's AbortSignal (the per-request deadline);
  * - searches follow `next` links up to a page cap; exceeding it is an error, since partial data could hide
- *   the very record that matters (a recent dose, an MI) and give false reassurance.
+ *   the very record that matters (a recent dose, an MI) and give false reassurance;
+ * - one paging rule for prefetch and fallback (`pagingUrl`): a `next` link must stay on the fhirServer's origin and
+ *   under its base path, with or without a trailing slash — HAPI's `{base}?_getpages=…`, Medplum's
+ *   `{base}/Type?_offset=…`, Epic's `{base}/Type?sessionID=…` and Oracle Health's `-pageContext` links all are;
+ * - an error answer keeps what its OperationOutcome says (issue codes, text), so the caller can tell "this server
+ *   does not support that resource type or parameter" from a real failure.
  */
 
 export type FhirFailureReason =
@@ -20,16 +26,28 @@ export type FhirFailureReason =
   | 'invalid-response'
   | 'forbidden-url';
 
+/** What an error answer's OperationOutcome said (issue codes and text, cut short), when it had one. */
+export interface OutcomeSummary {
+  codes: string[];
+  text: string;
+}
+
 export class FhirFetchError extends Error {
   override name = 'FhirFetchError';
   constructor(
     readonly reason: FhirFailureReason,
     message: string,
     readonly status?: number,
+    readonly outcome?: OutcomeSummary,
   ) {
     super(message);
   }
 }
+
+/** Error statuses whose OperationOutcome is read: the ones a server uses to say "not supported here". */
+const OUTCOME_STATUSES = new Set([400, 404, 405, 410, 422, 501]);
+/** An error body is only read for its OperationOutcome: a small cap is enough. */
+const MAX_OUTCOME_BYTES = 64 * 1024;
 
 export interface FhirClientOptions {
   maxPages: number;
@@ -66,8 +84,22 @@ export class FhirClient {
    * Run a read or search. A read returns the resource; a search returns every entry's resource across pages
    * (OperationOutcome entries from `search.mode = outcome` are dropped).
    */
-  async query(relative: string, ctx: FhirCallContext): Promise<FhirResource[]> {
-    let url: URL | undefined = FhirClient.resolve(ctx.base, relative);
+  query(relative: string, ctx: FhirCallContext): Promise<FhirResource[]> {
+    return this.collect(FhirClient.resolve(ctx.base, relative), ctx);
+  }
+
+  /** Complete a paginated Bundle from its `next` link (the prefetch path), under the same paging rule. */
+  follow(nextLink: string, ctx: FhirCallContext): Promise<FhirResource[]> {
+    return this.collect(pagingUrl(nextLink, ctx.base), ctx);
+  }
+
+  /** The server's CapabilityStatement (DSTU2: Conformance), read from `{base}/metadata`. */
+  async metadata(ctx: FhirCallContext): Promise<FhirResource> {
+    return this.getJson(FhirClient.resolve(ctx.base, 'metadata'), ctx);
+  }
+
+  private async collect(first: URL, ctx: FhirCallContext): Promise<FhirResource[]> {
+    let url: URL | undefined = first;
     const resources: FhirResource[] = [];
     for (let page = 1; url; page++) {
       if (page > this.options.maxPages) {
@@ -86,22 +118,9 @@ export class FhirClient {
       }
       const next = asArray(body.link).find((l) => (l as { relation?: string })?.relation === 'next') as
         { url?: unknown } | undefined;
-      url = typeof next?.url === 'string' ? this.pagingUrl(next.url, ctx.base) : undefined;
+      url = typeof next?.url === 'string' ? pagingUrl(next.url, ctx.base) : undefined;
     }
     return resources;
-  }
-
-  private pagingUrl(href: string, base: URL): URL {
-    let url: URL;
-    try {
-      url = new URL(href, base);
-    } catch {
-      throw new FhirFetchError('invalid-response', 'invalid next link');
-    }
-    // A paging link to another origin would receive the access token: refuse it.
-    if (url.origin !== base.origin)
-      throw new FhirFetchError('forbidden-url', 'next link points to another host');
-    return url;
   }
 
   private async getJson(start: URL, ctx: FhirCallContext): Promise<FhirResource> {
@@ -139,8 +158,13 @@ export class FhirClient {
         continue;
       }
       if (statusCode < 200 || statusCode >= 300) {
-        await response.body.dump().catch(() => undefined);
-        throw new FhirFetchError('http-status', `FHIR server answered ${statusCode}`, statusCode);
+        const outcome = OUTCOME_STATUSES.has(statusCode)
+          ? await this.readOutcome(response, ctx.signal)
+          : await response.body.dump().then(
+              () => undefined,
+              () => undefined,
+            );
+        throw new FhirFetchError('http-status', `FHIR server answered ${statusCode}`, statusCode, outcome);
       }
       const text = await this.readCapped(response, ctx.signal);
       let parsed: unknown;
@@ -155,9 +179,26 @@ export class FhirClient {
     }
   }
 
-  private async readCapped(response: Dispatcher.ResponseData, signal: AbortSignal): Promise<string> {
+  /** The OperationOutcome of an error answer, if it has a small one; never throws. */
+  private async readOutcome(
+    response: Dispatcher.ResponseData,
+    signal: AbortSignal,
+  ): Promise<OutcomeSummary | undefined> {
+    try {
+      return summariseOutcome(JSON.parse(await this.readCapped(response, signal, MAX_OUTCOME_BYTES)));
+    } catch {
+      response.body.destroy();
+      return undefined;
+    }
+  }
+
+  private async readCapped(
+    response: Dispatcher.ResponseData,
+    signal: AbortSignal,
+    maxBytes = this.options.maxResponseBytes,
+  ): Promise<string> {
     const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.options.maxResponseBytes) {
+    if (Number.isFinite(declared) && declared > maxBytes) {
       await response.body.dump().catch(() => undefined);
       throw new FhirFetchError('too-large', 'FHIR response exceeds the size limit');
     }
@@ -166,7 +207,7 @@ export class FhirClient {
     try {
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
-        if (size > this.options.maxResponseBytes) {
+        if (size > maxBytes) {
           response.body.destroy();
           throw new FhirFetchError('too-large', 'FHIR response exceeds the size limit');
         }
@@ -177,6 +218,38 @@ export class FhirClient {
     }
     return Buffer.concat(chunks).toString('utf8');
   }
+}
+
+/**
+ * The one paging rule of both data paths: a `next` link (absolute or relative to the base) is followed only when
+ * it stays on the fhirServer's origin and under its base path — `{base}`, `{base}/`, `{base}?…`, `{base}/Type?…`.
+ * Anything else would receive the access token or reach another service: refused.
+ */
+export function pagingUrl(href: string, base: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(href, base.href.endsWith('/') ? base.href : base.href + '/');
+  } catch {
+    throw new FhirFetchError('invalid-response', 'invalid next link');
+  }
+  if (url.origin !== base.origin)
+    throw new FhirFetchError('forbidden-url', 'next link points to another host');
+  if (!isUnderBase(url, base))
+    throw new FhirFetchError('forbidden-url', 'next link leaves the FHIR base URL');
+  return url;
+}
+
+function summariseOutcome(body: unknown): OutcomeSummary | undefined {
+  if (!isResource(body) || body.resourceType !== 'OperationOutcome') return undefined;
+  const codes: string[] = [];
+  const texts: string[] = [];
+  for (const issue of asArray(body.issue)) {
+    const i = issue as { code?: unknown; diagnostics?: unknown; details?: { text?: unknown } } | null;
+    if (typeof i?.code === 'string') codes.push(i.code.slice(0, 64));
+    if (typeof i?.diagnostics === 'string') texts.push(i.diagnostics);
+    if (typeof i?.details?.text === 'string') texts.push(i.details.text);
+  }
+  return { codes, text: texts.join(' ').slice(0, 500) };
 }
 
 function toFetchError(err: unknown, signal: AbortSignal): FhirFetchError {

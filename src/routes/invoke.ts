@@ -3,6 +3,7 @@ import { HttpProblem } from '../errors.js';
 import type { CdsEngine } from '../clinical/evaluator.js';
 import { draftOrderResources } from '../protocol/draft-order-resources.js';
 import { FhirClient } from '../protocol/fhir-client.js';
+import { CapabilityCache, capabilityLookup } from '../protocol/prefetch/capabilities.js';
 import { resolvePrefetch, type FetchObserver } from '../protocol/prefetch/resolve.js';
 import { describeZodError, hookRequestSchemas, type HookRequest } from '../protocol/schemas/request.js';
 import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../protocol/schemas/response.js';
@@ -31,6 +32,12 @@ const invokeRoutes: FastifyPluginAsync<{
   // Built once, not per request.
   const onFetch: FetchObserver = (e) => app.cdsEvents.emit('fhir.fetch', e);
   const deadlineMs = app.config.fhir.deadlineMs;
+  // One statement per FHIR server for the TTL; a slow /metadata may use at most half of a request's deadline.
+  const capabilities = capabilityLookup(
+    client,
+    new CapabilityCache({ ttlMs: app.config.fhir.capabilityTtlMs }),
+    Math.ceil(deadlineMs / 2),
+  );
 
   app.post<{ Params: { id: string } }>(
     '/cds-services/:id',
@@ -73,6 +80,7 @@ const invokeRoutes: FastifyPluginAsync<{
             client,
             deadlineMs,
             onFetch,
+            capabilities,
             checkFhirServer: (url) => policy.check(url, request.caller),
           },
         );
@@ -90,6 +98,8 @@ const invokeRoutes: FastifyPluginAsync<{
         if (resolved.sources[key] === 'fetched') (fetchedKeys ??= []).push(key);
       }
       if (fetchedKeys !== undefined) request.logFields.fetchedKeys = fetchedKeys;
+      if (resolved.unavailable.length > 0)
+        request.logFields.unavailableKeys = resolved.unavailable.map((u) => u.key);
 
       // The site mapping completes local codes before the rules; the caller's EHR profile reshapes the cards after.
       const rendered = engine.evaluate({
@@ -99,6 +109,9 @@ const invokeRoutes: FastifyPluginAsync<{
         resources: ehr.normalise(resolved.resources),
         draftOrders: ehr.normalise(draftOrderResources(body.context.draftOrders)),
         ...(body.context.selections ? { selections: body.context.selections } : {}),
+        ...(resolved.unavailable.length > 0
+          ? { unavailableData: resolved.unavailable.map((u) => u.resourceType) }
+          : {}),
         now: app.clock(),
       });
       const cards = ehr.shape(rendered, ehr.profileFor(request.caller?.issuer));

@@ -29,8 +29,10 @@ describe('GET /cds-services (discovery)', () => {
       expect(s.usageRequirements.length).toBeGreaterThan(10);
       expect(Object.keys(s.prefetch).sort()).toEqual(
         [
+          'chargeItems',
           'conditions',
           'medicationAdministrations',
+          'medicationDispenses',
           'medicationRequests',
           'medicationStatements',
           'observations',

@@ -65,7 +65,7 @@ describe('prefetch resolution against a real FHIR server', () => {
       resources: suiteResources(),
     });
     app = await buildTestApp({
-      env: { FHIR_FETCH_DEADLINE_MS: '400', FHIR_MAX_PAGES: '3' },
+      env: { FHIR_FETCH_DEADLINE_MS: '1000', FHIR_MAX_PAGES: '3' },
       engine: {
         contentVersion: 't',
         evaluate: (i) => {
@@ -153,12 +153,12 @@ describe('prefetch resolution against a real FHIR server', () => {
     delete (body as Record<string, unknown>).prefetch;
     const res = await app.inject({ method: 'POST', url: SERVICE.patientView, payload: body });
     expectValidCdsResponse(res);
-    expect(fhir.seen).toHaveLength(7);
-    expect(fhir.maxInFlight()).toBe(7);
+    expect(fhir.seen).toHaveLength(9);
+    expect(fhir.maxInFlight()).toBe(9);
     const obsUrl = fhir.seen.find((s) => s.url.startsWith('/fhir/Observation'))!.url;
     expect(decodeURIComponent(obsUrl)).toContain('http://loinc.org|17861-6');
     expect(lastIds()).toEqual(['Condition/c1', 'Observation/o1', 'Observation/o2', 'Patient/p1']);
-    expect(fetchEvents.filter((e) => e.outcome === 'ok')).toHaveLength(7);
+    expect(fetchEvents.filter((e) => e.outcome === 'ok')).toHaveLength(9);
   });
 
   it('follows next links across pages', async () => {
@@ -232,7 +232,7 @@ describe('prefetch resolution against a real FHIR server', () => {
     });
     const body = expectErrorBody(res, 412);
     expect(body.message).toContain('observations (timeout)');
-    // Functional check that the deadline (400 ms here) cut the wait short, with a wide margin.
+    // Functional check that the deadline (1 s here) cut the wait short, with a wide margin.
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
@@ -242,7 +242,7 @@ describe('prefetch resolution against a real FHIR server', () => {
     const res = await app.inject({ method: 'POST', url: SERVICE.patientView, payload: body });
     const err = expectErrorBody(res, 412);
     expect(err.message).toMatch(/no fhirServer/);
-    expect((err.details as { missingPrefetch: string[] }).missingPrefetch).toHaveLength(7);
+    expect((err.details as { missingPrefetch: string[] }).missingPrefetch).toHaveLength(9);
   });
 
   it('412 when the FHIR server is dead (connection refused), and the service keeps serving', async () => {

@@ -14,8 +14,10 @@ const KEY_BY_TYPE: Record<string, string> = {
   MedicationRequest: 'medicationRequests',
   // A Medication referenced by a request arrives as an `_include`d entry of the request searchset.
   Medication: 'medicationRequests',
+  MedicationDispense: 'medicationDispenses',
   Condition: 'conditions',
   Procedure: 'procedures',
+  ChargeItem: 'chargeItems',
   Observation: 'observations',
 };
 

@@ -8,8 +8,10 @@ export const PREFETCH_KEYS = [
   'medicationAdministrations',
   'medicationStatements',
   'medicationRequests',
+  'medicationDispenses',
   'conditions',
   'procedures',
+  'chargeItems',
   'observations',
 ] as const;
 export type PrefetchKey = (typeof PREFETCH_KEYS)[number];

@@ -22,6 +22,7 @@ export default fp(
         ...(f.hookInstance ? { hookInstance: f.hookInstance } : {}),
         ...(f.cards !== undefined ? { cards: f.cards } : {}),
         ...(f.fetchedKeys ? { fetchedKeys: f.fetchedKeys } : {}),
+        ...(f.unavailableKeys ? { unavailableKeys: f.unavailableKeys } : {}),
         ...(f.feedbackItems !== undefined ? { feedbackItems: f.feedbackItems } : {}),
         ...(f.authFailure ? { authFailure: f.authFailure } : {}),
       };

@@ -1,6 +1,8 @@
 import { HttpProblem } from '../../errors.js';
-import { FhirClient, FhirFetchError, isResource } from '../fhir-client.js';
+import { FhirClient, FhirFetchError, isResource, type FhirCallContext } from '../fhir-client.js';
 import type { FhirResource } from '../types.js';
+import { UNKNOWN_CAPABILITIES, type ServerCapabilities } from './capabilities.js';
+import { fetchWithCapabilities } from './fallback-query.js';
 import { expandTemplate } from './templates.js';
 
 /**
@@ -9,21 +11,32 @@ import { expandTemplate } from './templates.js';
  * - `null` means "the EHR has no data" → an empty result, nothing fetched;
  * - a missing key, an OperationOutcome, or a value that is not a FHIR resource means "not provided" → fetched
  *   from fhirServer; every such key is fetched in parallel under one deadline;
- * - anything that cannot be had (no fhirServer, FHIR error, timeout) → 412 naming the keys.
+ * - fetching is capability-aware (fallback-query.ts): a key whose resource type or parameters the server does not
+ *   support is `unavailable` — no data from this server, listed so that the cards can say so — never a 412;
+ * - anything else that cannot be had (no fhirServer, FHIR error, timeout, caps) → 412 naming the keys.
  */
 
-export type KeySource = 'prefetch' | 'null' | 'fetched';
+export type KeySource = 'prefetch' | 'null' | 'fetched' | 'unavailable';
+
+/** A prefetch key the FHIR server could not provide because it does not support that kind of data. */
+export interface UnavailableSource {
+  key: string;
+  /** The template's (R4) resource type, e.g. `MedicationStatement`. */
+  resourceType: string;
+}
 
 export interface ResolvedPrefetch {
   resources: FhirResource[];
   sources: Record<string, KeySource>;
+  /** Keys the server does not support (empty when none). */
+  unavailable: UnavailableSource[];
 }
 
 export interface FetchObserver {
   (event: {
     key: string;
     durationMs: number;
-    outcome: 'ok' | FhirFetchError['reason'];
+    outcome: 'ok' | 'unavailable' | FhirFetchError['reason'];
     status?: number;
   }): void;
 }
@@ -42,6 +55,10 @@ export interface ResolveOptions {
   onFetch?: FetchObserver;
   /** Called before any outbound call: may refuse the fhirServer (trust and SSRF policy). */
   checkFhirServer?: (fhirServer: URL) => void | Promise<void>;
+  /** The server's capabilities (cached per server); without it every query is sent as written. */
+  capabilities?: (ctx: FhirCallContext) => Promise<ServerCapabilities>;
+  /** One deadline for everything fetched for the request; made from `deadlineMs` when not given. */
+  signal?: AbortSignal;
 }
 
 type KeyPlan =
@@ -103,7 +120,8 @@ export async function resolvePrefetch(
       resources.push(...p.resources);
     }
   }
-  if (needsServer.length === 0) return { resources: dedupe(resources), sources };
+  const unavailable: UnavailableSource[] = [];
+  if (needsServer.length === 0) return { resources: dedupe(resources), sources, unavailable };
 
   const keys = needsServer.map((p) => p.key);
   if (!input.fhirServer) {
@@ -118,23 +136,36 @@ export async function resolvePrefetch(
   const base = new URL(input.fhirServer);
   await options.checkFhirServer?.(base);
 
-  const signal = AbortSignal.timeout(options.deadlineMs);
-  const ctx = { base, signal, ...(input.accessToken ? { accessToken: input.accessToken } : {}) };
+  const signal = options.signal ?? AbortSignal.timeout(options.deadlineMs);
+  const ctx: FhirCallContext = {
+    base,
+    signal,
+    ...(input.accessToken ? { accessToken: input.accessToken } : {}),
+  };
+  const needsCapabilities = needsServer.some((p) => p.kind === 'fetch');
+  const caps =
+    needsCapabilities && options.capabilities ? await options.capabilities(ctx) : UNKNOWN_CAPABILITIES;
   const results = await Promise.allSettled(
-    needsServer.map(async (p) => {
+    needsServer.map(async (p): Promise<FhirResource[] | UnavailableSource> => {
       const started = performance.now();
       try {
-        let fetched: FhirResource[];
+        let fetched: FhirResource[] | UnavailableSource;
         if (p.kind === 'given') {
-          // Complete a paginated prefetch Bundle from its next link (same origin only).
-          fetched = [...p.resources, ...(await options.client.query(p.next!, ctx))];
+          // Complete a paginated prefetch Bundle from its next link (the one paging rule of fhir-client.ts).
+          fetched = [...p.resources, ...(await options.client.follow(p.next!, ctx))];
         } else {
           const query = expandTemplate(input.templates[p.key]!, { context: input.context });
           if (query === undefined)
             throw new FhirFetchError('invalid-response', 'template token has no value');
-          fetched = await options.client.query(query, ctx);
+          const outcome = await fetchWithCapabilities(query, options.client, ctx, caps);
+          fetched =
+            outcome.kind === 'data' ? outcome.resources : { key: p.key, resourceType: outcome.resourceType };
         }
-        options.onFetch?.({ key: p.key, durationMs: performance.now() - started, outcome: 'ok' });
+        options.onFetch?.({
+          key: p.key,
+          durationMs: performance.now() - started,
+          outcome: Array.isArray(fetched) ? 'ok' : 'unavailable',
+        });
         return fetched;
       } catch (err) {
         const e = err instanceof FhirFetchError ? err : new FhirFetchError('network', 'FHIR fetch failed');
@@ -153,8 +184,14 @@ export async function resolvePrefetch(
   results.forEach((r, i) => {
     const key = keys[i]!;
     if (r.status === 'fulfilled') {
-      sources[key] = 'fetched';
-      resources.push(...r.value);
+      const value = r.value;
+      if (Array.isArray(value)) {
+        sources[key] = 'fetched';
+        resources.push(...value);
+      } else {
+        sources[key] = 'unavailable';
+        unavailable.push(value);
+      }
     } else {
       const e = r.reason as FhirFetchError;
       failures[key] = e.reason === 'http-status' && e.status ? `http-${e.status}` : e.reason;
@@ -168,7 +205,7 @@ export async function resolvePrefetch(
       details: { failedPrefetch: failures },
     });
   }
-  return { resources: dedupe(resources), sources };
+  return { resources: dedupe(resources), sources, unavailable };
 }
 
 /** The same resource may arrive under several keys (or pages): keep one copy per type/id. */
