@@ -30,8 +30,8 @@ export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
     // The fallback bench's FHIR server is a plain-http server on loopback: allow exactly that (docs/security.md;
     // this also admits loopback addresses, so FHIR_ALLOW_PRIVATE_NETWORK stays off).
     FHIR_ALLOW_HTTP_LOOPBACK: 'true',
-    // 1 MiB (the default) is smaller than a 10,000-resource prefetch; an EHR sending such charts needs this too.
-    BODY_LIMIT_BYTES: String(Math.max(1_048_576, Math.ceil(options.maxRequestBytes * 1.25))),
+    // The default (16 MiB) holds the huge patient: raised only if the bench ever sends more (issue #16 item 6).
+    BODY_LIMIT_BYTES: String(Math.max(16 * 1_048_576, Math.ceil(options.maxRequestBytes * 1.25))),
     // The load generator would otherwise be shed or rate-limited as a single noisy client.
     RATE_LIMIT_PER_MINUTE: '0',
   };

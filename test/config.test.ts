@@ -8,7 +8,7 @@ describe('configuration from the environment', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.host).toBe('127.0.0.1');
-    expect(c.bodyLimitBytes).toBe(1_048_576);
+    expect(c.bodyLimitBytes).toBe(16 * 1_048_576);
     expect(c.fhir.deadlineMs).toBe(2000);
     expect(c.corsOrigins).toEqual([]);
   });

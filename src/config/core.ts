@@ -13,7 +13,9 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .transform((v) => (v ?? '').replace(/\/+$/, '') || undefined),
-  BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 50 * 1_048_576),
+  // 16 MiB: about 25,000 resources of a real chart; the bench's 10,000-resource patient is 5.6 MB. Ten such bodies at
+  // once cost about 450 MB of RSS (bench/body-size.ts); heap-based load shedding guards beyond (issue #16 item 6).
+  BODY_LIMIT_BYTES: envInt(16 * 1_048_576, 1024, 50 * 1_048_576),
   CORS_ORIGINS: envList(),
   FHIR_FETCH_DEADLINE_MS: envInt(2000, 50, 60_000),
   FHIR_MAX_PAGES: envInt(10, 1, 1000),

@@ -4,7 +4,11 @@ import type { CdsEngine } from '../clinical/evaluator.js';
 import { draftOrderResources } from '../protocol/draft-order-resources.js';
 import { FhirClient } from '../protocol/fhir-client.js';
 import { CapabilityCache, capabilityLookup } from '../protocol/prefetch/capabilities.js';
+import { readMedications } from '../protocol/prefetch/medication-reads.js';
 import { resolvePrefetch, type FetchObserver } from '../protocol/prefetch/resolve.js';
+import { unresolvedMedicationReferences } from '../clinical/record/medication-references.js';
+import type { CallerIdentity } from '../plugins/decorations.js';
+import type { FhirResource } from '../protocol/types.js';
 import { describeZodError, hookRequestSchemas, type HookRequest } from '../protocol/schemas/request.js';
 import { cdsResponseJsonSchema, cdsResponseSchema, errorJsonSchema } from '../protocol/schemas/response.js';
 import type { ServiceDefinition } from '../protocol/service-definitions.js';
@@ -39,6 +43,34 @@ const invokeRoutes: FastifyPluginAsync<{
     Math.ceil(deadlineMs / 2),
   );
 
+  /**
+   * Issue #16 item 1, last step: the Medications the data and the drafts refer to but do not carry, read from
+   * fhirServer under the request's deadline and guards. Never fails the call: unread ones keep their display text.
+   */
+  async function readUnresolvedMedications(
+    keys: string[],
+    fhirServer: string | undefined,
+    accessToken: string | undefined,
+    caller: CallerIdentity | undefined,
+    deadline: () => AbortSignal,
+  ): Promise<FhirResource[] | undefined> {
+    if (keys.length === 0 || !fhirServer) return undefined;
+    const started = performance.now();
+    const report = (outcome: string) =>
+      onFetch({ key: 'medications', durationMs: performance.now() - started, outcome: outcome as 'ok' });
+    const base = new URL(fhirServer);
+    try {
+      await policy.check(base, caller);
+    } catch {
+      report('forbidden-url');
+      return undefined;
+    }
+    const ctx = { base, signal: deadline(), ...(accessToken ? { accessToken } : {}) };
+    const read = await readMedications(keys, client, ctx, await capabilities(ctx));
+    report(read.outcome);
+    return read.medications.length > 0 ? read.medications : undefined;
+  }
+
   app.post<{ Params: { id: string } }>(
     '/cds-services/:id',
     {
@@ -51,6 +83,30 @@ const invokeRoutes: FastifyPluginAsync<{
       },
       // Validation is done with zod below, which names the offending field in its message.
       validatorCompiler: () => () => true,
+      // A chart too big for BODY_LIMIT_BYTES gets 413 before the handler runs, and the EHR shows nothing: say so in
+      // a log line and in the hook failure metric, both naming the service (issue #16 item 6).
+      onError: async (request, reply, error) => {
+        if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+        const service = byId.get(request.params.id);
+        if (service) request.logFields.serviceId = service.id;
+        const declared = Number(request.headers['content-length']);
+        request.log.warn(
+          {
+            serviceId: service?.id ?? 'unknown',
+            hook: service?.hook ?? 'unknown',
+            bodyLimitBytes: app.config.bodyLimitBytes,
+            ...(Number.isFinite(declared) ? { contentLength: declared } : {}),
+          },
+          'hook request body larger than BODY_LIMIT_BYTES: answered 413',
+        );
+        if (service)
+          app.cdsEvents.emit('hook.failed', {
+            serviceId: service.id,
+            hook: service.hook,
+            statusCode: 413,
+            durationMs: reply.elapsedTime,
+          });
+      },
     },
     async (request) => {
       const started = performance.now();
@@ -66,6 +122,9 @@ const invokeRoutes: FastifyPluginAsync<{
       const body = parsed.data as HookRequest;
       request.logFields.hookInstance = body.hookInstance;
 
+      // One deadline for everything this call fetches: the prefetch fallback and the Medication reads.
+      let signal: AbortSignal | undefined;
+      const deadline = () => (signal ??= AbortSignal.timeout(deadlineMs));
       let resolved;
       try {
         resolved = await resolvePrefetch(
@@ -81,6 +140,7 @@ const invokeRoutes: FastifyPluginAsync<{
             deadlineMs,
             onFetch,
             capabilities,
+            deadline,
             checkFhirServer: (url) => policy.check(url, request.caller),
           },
         );
@@ -101,13 +161,23 @@ const invokeRoutes: FastifyPluginAsync<{
       if (resolved.unavailable.length > 0)
         request.logFields.unavailableKeys = resolved.unavailable.map((u) => u.key);
 
+      const draftOrders = draftOrderResources(body.context.draftOrders);
+      const medications = await readUnresolvedMedications(
+        unresolvedMedicationReferences(resolved.resources, draftOrders),
+        body.fhirServer,
+        body.fhirAuthorization?.access_token,
+        request.caller,
+        deadline,
+      );
+
       // The site mapping completes local codes before the rules; the caller's EHR profile reshapes the cards after.
       const rendered = engine.evaluate({
         serviceId: service.id,
         hook: service.hook,
         patientId: body.context.patientId,
         resources: ehr.normalise(resolved.resources),
-        draftOrders: ehr.normalise(draftOrderResources(body.context.draftOrders)),
+        draftOrders: ehr.normalise(draftOrders),
+        ...(medications ? { medications: ehr.normalise(medications) } : {}),
         ...(body.context.selections ? { selections: body.context.selections } : {}),
         ...(resolved.unavailable.length > 0
           ? { unavailableData: resolved.unavailable.map((u) => u.resourceType) }

@@ -57,8 +57,8 @@ export interface ResolveOptions {
   checkFhirServer?: (fhirServer: URL) => void | Promise<void>;
   /** The server's capabilities (cached per server); without it every query is sent as written. */
   capabilities?: (ctx: FhirCallContext) => Promise<ServerCapabilities>;
-  /** One deadline for everything fetched for the request; made from `deadlineMs` when not given. */
-  signal?: AbortSignal;
+  /** The request's one deadline for everything it fetches (shared with the Medication reads); else from `deadlineMs`. */
+  deadline?: () => AbortSignal;
 }
 
 type KeyPlan =
@@ -136,7 +136,7 @@ export async function resolvePrefetch(
   const base = new URL(input.fhirServer);
   await options.checkFhirServer?.(base);
 
-  const signal = options.signal ?? AbortSignal.timeout(options.deadlineMs);
+  const signal = options.deadline?.() ?? AbortSignal.timeout(options.deadlineMs);
   const ctx: FhirCallContext = {
     base,
     signal,
