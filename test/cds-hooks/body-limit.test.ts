@@ -42,7 +42,12 @@ describe('request body limit', () => {
       logStream: { write: (line) => lines.push(line) },
     });
     const payload = JSON.stringify({ ...patientViewRequest(), padding: 'x'.repeat(8192) });
-    const res = await app.inject({ method: 'POST', url: SERVICE.patientView, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: SERVICE.patientView,
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
     expectErrorBody(res, 413);
 
     const warning = lines.map((l) => JSON.parse(l)).find((l) => /BODY_LIMIT_BYTES/.test(l.msg));
