@@ -95,10 +95,12 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
       url: request.url,
       ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
     };
-    if (request.url.split('?')[0] === `${basePath}/metadata`) metadataRequests.push(entry);
+    const isMetadata = request.url.split('?')[0] === `${basePath}/metadata`;
+    if (isMetadata) metadataRequests.push(entry);
     else seen.push(entry);
     maxInFlight = Math.max(maxInFlight, ++inFlight);
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    // The latency knob slows the data queries (what the tests hold in flight), not the capability statement.
+    if (latencyMs > 0 && !isMetadata) await new Promise((r) => setTimeout(r, latencyMs));
   });
   server.addHook('onResponse', async () => {
     inFlight--;
