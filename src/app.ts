@@ -6,7 +6,6 @@ import { CdsEvents } from './observability/events.js';
 import { createEngine, type CdsEngine } from './clinical/evaluator.js';
 import { loadServiceDefinitions } from './protocol/service-definitions.js';
 import { createEhrAdapter, SiteMappingError } from './ehr/adapter.js';
-import './plugins/decorations.js';
 import corsPlugin from './plugins/external/cors.js';
 import errorsPlugin from './plugins/app/errors.js';
 import requestLogPlugin from './plugins/app/request-log.js';
@@ -20,6 +19,14 @@ import previewPlugin from './plugins/app/preview.js';
 import discoveryRoutes from './routes/discovery.js';
 import invokeRoutes from './routes/invoke.js';
 import feedbackRoutes from './routes/feedback.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    clock: Clock;
+    cdsEvents: CdsEvents;
+  }
+}
 
 export interface AppOptions {
   config: Config;

@@ -1,5 +1,21 @@
 import fp from 'fastify-plugin';
 
+/** Per-request facts for the one structured log line written when the response is sent. */
+export interface RequestLogFields {
+  serviceId?: string;
+  hookInstance?: string;
+  cards?: number;
+  fetchedKeys?: string[];
+  feedbackItems?: number;
+  authFailure?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    logFields: RequestLogFields;
+  }
+}
+
 /**
  * One structured line per request, written when the response is sent: request id, method, route pattern (not
  * the raw URL), status, latency, and the CDS facts gathered on the way (service, hookInstance, card count,
