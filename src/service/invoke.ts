@@ -1,0 +1,128 @@
+import { HttpProblem } from '../errors.js';
+import { draftOrderResources } from '../protocol/draft-order-resources.js';
+import { resolvePrefetch, type KeySource, type ResolvedPrefetch } from '../protocol/prefetch/resolve.js';
+import { describeZodError, hookRequestSchemas, type HookRequest } from '../protocol/schemas/request.js';
+import { cdsResponseSchema } from '../protocol/schemas/response.js';
+import type { ServiceDefinition } from '../protocol/service-definitions.js';
+import type { CallerIdentity } from '../protocol/trust.js';
+import type { Card, FhirResource } from '../protocol/types.js';
+import type { CdsEngine } from './engine.js';
+import type { FhirAccess } from './fhir-access.js';
+
+/**
+ * One CDS Hooks call, without HTTP: validate the request → resolve prefetch → evaluate the rules and render the
+ * cards → check the response. The HTTP route, the demo, the bench and the preview all go through here. Errors a
+ * client can act on are HttpProblems (400 invalid request, 412 FHIR data not obtainable, 403 fhirServer refused).
+ */
+export interface InvokeDeps {
+  engine: CdsEngine;
+  fhir: FhirAccess;
+  now: Date;
+  /** Who called (for the fhirServer trust policy). */
+  caller?: CallerIdentity;
+  /** Check the response against the CDS Hooks 2.0 schema before returning it (on outside production). */
+  selfCheck?: boolean;
+  /** EHR-specific steps around the rules (src/ehr/); none by default. */
+  ehr?: EhrSteps;
+  observer?: InvokeObserver;
+}
+
+/** The site mapping completes local codes before the rules; the caller's EHR profile reshapes the cards after. */
+export interface EhrSteps {
+  normalise(resources: FhirResource[]): FhirResource[];
+  shape(cards: Card[], caller: CallerIdentity | undefined): Card[];
+}
+
+/** Optional taps for the caller's log and metrics; the steps do not depend on them. */
+export interface InvokeObserver {
+  validated?(request: HookRequest): void;
+  prefetchFailed?(error: unknown): void;
+  responseInvalid?(issues: string): void;
+}
+
+export interface InvokeResult {
+  request: HookRequest;
+  cards: Card[];
+  /** Where each prefetch key came from (given, null, fetched from fhirServer). */
+  sources: Record<string, KeySource>;
+  contentVersion: string;
+}
+
+export async function invokeHook(
+  service: ServiceDefinition,
+  body: unknown,
+  deps: InvokeDeps,
+): Promise<InvokeResult> {
+  const request = validateHookRequest(service, body);
+  deps.observer?.validated?.(request);
+  let resolved: ResolvedPrefetch;
+  try {
+    resolved = await resolveRequestPrefetch(service, request, deps.fhir, deps.caller);
+  } catch (err) {
+    deps.observer?.prefetchFailed?.(err);
+    throw err;
+  }
+  const { ehr } = deps;
+  const drafts = draftOrderResources(request.context.draftOrders);
+  const rendered = deps.engine.evaluate({
+    serviceId: service.id,
+    hook: service.hook,
+    patientId: request.context.patientId,
+    resources: ehr ? ehr.normalise(resolved.resources) : resolved.resources,
+    draftOrders: ehr ? ehr.normalise(drafts) : drafts,
+    ...(request.context.selections ? { selections: request.context.selections } : {}),
+    now: deps.now,
+  });
+  const cards = ehr ? ehr.shape(rendered, deps.caller) : rendered;
+  if (deps.selfCheck) checkResponse(cards, deps.observer);
+  return { request, cards, sources: resolved.sources, contentVersion: deps.engine.contentVersion };
+}
+
+/** The request against the hook's zod schema: a 400 naming the offending fields otherwise. */
+export function validateHookRequest(service: ServiceDefinition, body: unknown): HookRequest {
+  const parsed = hookRequestSchemas[service.hook].safeParse(body);
+  if (!parsed.success) {
+    const { message, expression } = describeZodError(parsed.error);
+    throw new HttpProblem(400, message, { expression });
+  }
+  return parsed.data as HookRequest;
+}
+
+function resolveRequestPrefetch(
+  service: ServiceDefinition,
+  request: HookRequest,
+  fhir: FhirAccess,
+  caller: CallerIdentity | undefined,
+): Promise<ResolvedPrefetch> {
+  const { policy } = fhir;
+  return resolvePrefetch(
+    {
+      templates: service.prefetch,
+      prefetch: request.prefetch,
+      context: request.context,
+      ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}),
+      ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
+    },
+    {
+      client: fhir.client,
+      deadlineMs: fhir.deadlineMs,
+      ...(fhir.onFetch ? { onFetch: fhir.onFetch } : {}),
+      ...(policy ? { checkFhirServer: (url: URL) => policy.check(url, caller) } : {}),
+    },
+  );
+}
+
+/** Outside production every response is checked against the CDS Hooks 2.0 schema: a failure is our bug (500). */
+function checkResponse(cards: Card[], observer: InvokeObserver | undefined): void {
+  const check = cdsResponseSchema.safeParse({ cards });
+  if (check.success) return;
+  observer?.responseInvalid?.(describeZodError(check.error).message);
+  throw new Error('response failed the CDS Hooks 2.0 schema');
+}
+
+/** The prefetch keys that had to be read from fhirServer (undefined when none). */
+export function fetchedKeys(sources: Record<string, KeySource>): string[] | undefined {
+  let keys: string[] | undefined;
+  for (const key in sources) if (sources[key] === 'fetched') (keys ??= []).push(key);
+  return keys;
+}
