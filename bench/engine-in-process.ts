@@ -1,6 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { CdsEngine, EngineInput } from '../src/clinical/evaluator.js';
+import type { EngineInput } from '../src/clinical/evaluator.js';
+import type { CdsEngine } from '../src/service/engine.js';
+import type { loadProjectKnowledge as LoadKnowledge } from '../src/service/knowledge.js';
 import type { loadConfig as LoadConfig } from '../src/config/index.js';
 import { percentile } from './load.js';
 import type { SyntheticPatient } from './patients.js';
@@ -22,10 +24,13 @@ export async function loadProductionEngine(env: Record<string, string>): Promise
   const { loadConfig } = (await import(new URL('config/index.js', DIST).href)) as {
     loadConfig: typeof LoadConfig;
   };
-  const { createEngine } = (await import(new URL('clinical/evaluator.js', DIST).href)) as {
-    createEngine: (options: unknown) => CdsEngine;
+  const { createEngine } = (await import(new URL('service/engine.js', DIST).href)) as {
+    createEngine: (knowledge: unknown, options: unknown) => CdsEngine;
   };
-  return createEngine(loadConfig({ ...process.env, ...env }).clinical);
+  const { loadProjectKnowledge } = (await import(new URL('service/knowledge.js', DIST).href)) as {
+    loadProjectKnowledge: typeof LoadKnowledge;
+  };
+  return createEngine(loadProjectKnowledge(), loadConfig({ ...process.env, ...env }).clinical);
 }
 
 export function engineInput(patient: SyntheticPatient, hook: BenchHook): EngineInput {

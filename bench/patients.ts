@@ -1,3 +1,4 @@
+import { SYSTEMS } from '../src/clinical/terminology/systems.js';
 import type { FhirResource } from '../src/protocol/types.js';
 
 /**
@@ -12,11 +13,11 @@ import type { FhirResource } from '../src/protocol/types.js';
 export const PATIENT_SIZES = { small: 20, typical: 200, large: 2_000, huge: 10_000 } as const;
 export type PatientSize = keyof typeof PATIENT_SIZES;
 
-export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-export const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
-export const LOINC = 'http://loinc.org';
-export const CPT = 'http://www.ama-assn.org/go/cpt';
-const SNOMED = 'http://snomed.info/sct';
+export const RXNORM = SYSTEMS.rxnorm;
+export const ICD10CM = SYSTEMS.icd10cm;
+export const LOINC = SYSTEMS.loinc;
+export const CPT = SYSTEMS.cpt;
+const SNOMED = SYSTEMS.snomed;
 
 /** Share of the non-core resources per type (the prefetch keys), roughly an ambulatory chart's mix. */
 const MIX: [string, number][] = [

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import app from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { serverOptions } from '../src/server-options.js';
-import { loadServiceDefinitions } from '../src/protocol/service-definitions.js';
+import { loadServiceDefinitions } from '../src/service/knowledge.js';
 import type { Card } from '../src/protocol/types.js';
 import { demoPatients, type DemoPatient } from '../src/preview/demo-patients.js';
 import { hookRequest, hooksFor, serviceFor, transactionBundle } from '../src/preview/demo-requests.js';

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../src/clinical/evaluator.js';
+import { createEngine } from '../src/service/engine.js';
+import { loadProjectKnowledge } from '../src/service/knowledge.js';
 import type { Card } from '../src/protocol/types.js';
 import { projectPath } from '../src/paths.js';
 import { demoPatients } from '../src/preview/demo-patients.js';
@@ -30,7 +31,7 @@ export const detailProse = (detail: string) =>
   detail.split(/\n\n\*\*(?:Records found|Notes|Sources)\*\*|\n\n_/)[0] ?? '';
 
 export function cardWordCounts(now = new Date(WORD_COUNT_DAY)): CardWordCount[] {
-  const engine = createEngine();
+  const engine = createEngine(loadProjectKnowledge());
   const rows: CardWordCount[] = [];
   for (const patient of demoPatients(now)) {
     for (const expected of patient.expected) {

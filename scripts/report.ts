@@ -12,7 +12,7 @@ import { ConfigError, loadConfig } from '../src/config/index.js';
 import { formatAnalyticsTable } from '../src/analytics/format-table.js';
 import { ownReasonCodesOf } from '../src/analytics/own-reason-codes.js';
 import { escapeTerminalJson, stripTerminalControls } from '../src/analytics/terminal-text.js';
-import { cardCatalogue } from '../src/cards/render.js';
+import { loadProjectKnowledge } from '../src/service/knowledge.js';
 import { summarizeCards } from '../src/analytics/summarize.js';
 import { resolveWindow, windowQuerySchema } from '../src/analytics/window.js';
 import { createFeedbackStore, describeStoreLocation } from '../src/store/create-store.js';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const analytics = summarizeCards(
       await store.analyticsFacts(window),
       window,
-      ownReasonCodesOf(cardCatalogue),
+      ownReasonCodesOf(loadProjectKnowledge().cards),
     );
     // Stored values reach the operator's terminal: no control or bidi character gets through (issue 11).
     process.stdout.write(

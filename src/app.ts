@@ -3,10 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ConfigError, type Config } from './config/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { CdsEvents } from './observability/events.js';
-import { createEngine, type CdsEngine } from './clinical/evaluator.js';
-import { loadServiceDefinitions } from './protocol/service-definitions.js';
+import { createEngine, type CdsEngine } from './service/engine.js';
+import { loadProjectKnowledge, type Knowledge } from './service/knowledge.js';
 import { createEhrAdapter, SiteMappingError } from './ehr/adapter.js';
-import './plugins/decorations.js';
 import corsPlugin from './plugins/external/cors.js';
 import errorsPlugin from './plugins/app/errors.js';
 import requestLogPlugin from './plugins/app/request-log.js';
@@ -21,11 +20,21 @@ import discoveryRoutes from './routes/discovery.js';
 import invokeRoutes from './routes/invoke.js';
 import feedbackRoutes from './routes/feedback.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    clock: Clock;
+    cdsEvents: CdsEvents;
+  }
+}
+
 export interface AppOptions {
   config: Config;
   /** Source of "now" for the rules (default: the system clock). */
   clock?: Clock;
-  /** The clinical engine (default: built from the configuration and the content in cards/ and valuesets/). */
+  /** Hook definitions, value sets and card content (default: the project's hooks/, valuesets/ and cards/). */
+  knowledge?: Knowledge;
+  /** The clinical engine (default: built from the configuration and the knowledge). */
   engine?: CdsEngine;
 }
 
@@ -35,6 +44,10 @@ export interface AppOptions {
  */
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options;
+  // Content is read and compiled first, synchronously, before load shedding starts watching the event loop.
+  const knowledge = options.knowledge ?? loadProjectKnowledge();
+  const { services } = knowledge;
+  const engine = options.engine ?? createEngine(knowledge, config.clinical);
   fastify.decorate('config', config);
   fastify.decorate('clock', options.clock ?? systemClock);
   fastify.decorate('cdsEvents', new CdsEvents());
@@ -56,20 +69,20 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(loadSheddingPlugin);
   await fastify.register(securityPlugin);
 
-  const services = loadServiceDefinitions();
-  const engine = options.engine ?? createEngine(config.clinical);
-
-  await fastify.register(feedbackStorePlugin, { engine });
-  await fastify.register(previewPlugin, { services, engine });
+  await fastify.register(feedbackStorePlugin);
+  await fastify.register(previewPlugin, { services });
 
   await fastify.register(discoveryRoutes, { services });
   let ehr;
   try {
-    ehr = await createEhrAdapter({
-      defaultProfile: config.ehr.defaultProfile,
-      siteMappingPath: config.ehr.siteMappingPath,
-      issuers: config.security.auth.issuers,
-    });
+    ehr = await createEhrAdapter(
+      {
+        defaultProfile: config.ehr.defaultProfile,
+        siteMappingPath: config.ehr.siteMappingPath,
+        issuers: config.security.auth.issuers,
+      },
+      knowledge,
+    );
   } catch (err) {
     if (err instanceof SiteMappingError)
       throw new ConfigError(`Invalid SITE_ORDER_MAPPING file: ${err.message}`);

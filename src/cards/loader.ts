@@ -15,7 +15,11 @@ import {
   type MetaFile,
   type OccurrenceDefinition,
 } from './content-schema.js';
-import { DATA_AVAILABILITY_FILE } from './data-availability.js';
+import {
+  DATA_AVAILABILITY_FILE,
+  loadUnavailableDataNotes,
+  type UnavailableDataNotes,
+} from './data-availability.js';
 import { factSpecsFor } from './fact-specs.js';
 import { compileOrder, type CompiledOrder } from './fhir-orders.js';
 import {
@@ -76,6 +80,8 @@ export interface CardCatalogue {
   meta: MetaFile;
   cards: ReadonlyMap<CatalogueId, CompiledCard>;
   orders: ReadonlyMap<string, CompiledOrder>;
+  /** "This EHR does not provide X" notes for the cards a missing kind of data could hide (data-availability.ts). */
+  unavailableDataNotes: UnavailableDataNotes;
 }
 
 export class CardContentError extends Error {
@@ -158,7 +164,13 @@ export function loadCardCatalogue(directory: string): CardCatalogue {
     }
   }
   if (problems.length > 0 || meta === undefined) throw new CardContentError(problems);
-  return { version: `${meta.contentVersion}+${hash.digest('hex').slice(0, 8)}`, meta, cards, orders };
+  return {
+    version: `${meta.contentVersion}+${hash.digest('hex').slice(0, 8)}`,
+    meta,
+    cards,
+    orders,
+    unavailableDataNotes: loadUnavailableDataNotes(join(directory, DATA_AVAILABILITY_FILE)),
+  };
 }
 
 function compileCard(

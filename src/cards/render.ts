@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Card, HookName } from '../protocol/types.js';
 import type { Finding } from '../clinical/findings.js';
-import { projectPath } from '../paths.js';
 import { isoDateOf } from './dates.js';
 import { renderDetail } from './detail.js';
 import { truncate } from './escape.js';
-import { loadCardCatalogue, type CardCatalogue, type CompiledCard } from './loader.js';
+import type { CardCatalogue, CompiledCard } from './loader.js';
 import { buildSuggestionsWithSafety } from './suggestions.js';
-import { DATA_AVAILABILITY_FILE, loadUnavailableDataNotes } from './data-availability.js';
 import { conditionHolds, type Facts } from './template.js';
 
 export interface RenderContext {
@@ -22,7 +20,7 @@ export type CardRenderer = (findings: Finding[], context: RenderContext) => Card
 
 const SUMMARY_LIMIT = 139;
 
-/** A renderer over one loaded catalogue (tests pass their own; the service uses the content in cards/). */
+/** A renderer over one loaded catalogue (the service layer loads cards/ once and passes it here). */
 export function createCardRenderer(catalogue: CardCatalogue): CardRenderer {
   return (findings, context) => findings.map((finding) => renderCard(catalogue, finding, context));
 }
@@ -56,7 +54,9 @@ function renderCard(catalogue: CardCatalogue, finding: Finding, context: RenderC
       notes: [
         ...(finding.notes ?? []),
         ...withheld,
-        ...(context.unavailableData?.length ? unavailableDataNotes(finding.id, context.unavailableData) : []),
+        ...(context.unavailableData?.length
+          ? catalogue.unavailableDataNotes(finding.id, context.unavailableData)
+          : []),
       ],
     }),
     // The rule has already decided the indicator (escalation, text-match cap); the content's one is the default.
@@ -79,20 +79,4 @@ function renderSummary(content: CompiledCard, facts: Facts): string {
   const text = variant === undefined ? content.title : variant.template.render(facts, 'summary');
   // The loader proves the limit for every template; this guard only protects against a future change in that proof.
   return truncate(text, SUMMARY_LIMIT);
-}
-
-/** Loaded and compiled once, at start-up: a broken content file stops the service from starting. */
-const defaultCatalogue = loadCardCatalogue(projectPath('cards'));
-const unavailableDataNotes = loadUnavailableDataNotes(projectPath('cards', DATA_AVAILABILITY_FILE));
-const defaultRenderer = createCardRenderer(defaultCatalogue);
-
-/** The loaded content (the EHR profiles read its orders and meta, the feedback store its override reasons). */
-export const cardCatalogue: CardCatalogue = defaultCatalogue;
-
-/** Version of the card content in use (recorded with every card by the engine). */
-export const cardContentVersion = defaultCatalogue.version;
-
-/** Turn findings into CDS cards using the content in cards/. */
-export function renderCards(findings: Finding[], ctx: RenderContext): Card[] {
-  return defaultRenderer(findings, ctx);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, Suggestion } from '../protocol/types.js';
-import { addDays, addMonths, isIsoDate } from './dates.js';
+import { isIsoDate, shiftIsoDate } from './dates.js';
 import type { CompiledAction, CompiledCard } from './loader.js';
 import { conditionHolds, type Facts } from './template.js';
 
@@ -89,10 +89,6 @@ function safetyVerdict(definition: CompiledCard['suggestions'][number], facts: F
   }
   if (denosumab && ckd) return { caveat: `${ckd}: evaluate for CKD-MBD before denosumab` };
   return {};
-}
-
-export function buildSuggestions(card: CompiledCard, context: SuggestionContext): Suggestion[] {
-  return buildSuggestionsWithSafety(card, context).suggestions;
 }
 
 /** Decision 20 "labs first": the infusion and what depends on it are replaced by the missing labs. */
@@ -231,6 +227,6 @@ function occurrenceDate(
   const from = action.occurrence.from;
   const base = from === 'today' ? context.today : from === 'infusion' ? infusion : context.facts[from];
   if (!isIsoDate(base)) return undefined;
-  const date = addDays(addMonths(base, action.occurrence.addMonths ?? 0), action.occurrence.addDays ?? 0);
+  const date = shiftIsoDate(base, action.occurrence.addMonths ?? 0, action.occurrence.addDays ?? 0);
   return date > context.today ? date : undefined;
 }

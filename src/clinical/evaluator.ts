@@ -1,5 +1,4 @@
-import type { Card, FhirResource, HookName } from '../protocol/types.js';
-import { cardContentVersion, renderCards } from '../cards/render.js';
+import type { FhirResource, HookName } from '../protocol/types.js';
 import {
   DEFAULT_THRESHOLDS,
   type ClinicalConfig,
@@ -39,12 +38,12 @@ import { reboundFractures } from './rules/rebound.js';
 import { duplicateDenosumab } from './rules/order-duplicate-denosumab.js';
 import { withPlannedFollowOn } from './rules/planned-follow-on.js';
 import { recentFracture, suspectedRebound } from './rules/vertebral-fractures.js';
-import { compileTerminology, type Terminology } from './terminology/valuesets.js';
+import type { Terminology } from './terminology/valuesets.js';
 
 /**
- * The boundary between the protocol layer and the clinical knowledge. The protocol layer hands over plain FHIR
- * resources (already resolved from prefetch or the FHIR server) and gets CDS cards back; it knows nothing of the
- * rules, and the rules know nothing of HTTP.
+ * The boundary between the service layer and the clinical knowledge. The service layer hands over plain FHIR
+ * resources (already resolved from prefetch or the FHIR server) and gets findings back (src/clinical/findings.ts);
+ * it knows nothing of the rules, and the rules know nothing of HTTP or of card text.
  */
 export interface EngineInput {
   serviceId: string;
@@ -66,19 +65,9 @@ export interface EngineInput {
   now: Date;
 }
 
-export interface CdsEngine {
-  /** Version of the rule content (value sets + card content), recorded with every card. */
-  readonly contentVersion: string;
-  evaluate(input: EngineInput): Card[];
-}
-
-export interface EngineOptions {
-  thresholds?: Partial<ClinicalThresholds>;
-  orderHookStatusCards?: OrderHookStatusCards;
-  /** Decision 21: labelling followed by the label-based rules (default us). */
-  labelJurisdiction?: LabelJurisdiction;
-  /** Folder of the ValueSet files (default: valuesets/ of the project). */
-  valueSetDir?: string;
+export interface EvaluatorOptions extends Partial<ClinicalConfig> {
+  /** The compiled value sets (loaded once by the service layer's knowledge loader). */
+  terminology: Terminology;
 }
 
 const RULES_VERSION = '0.1.0';
@@ -90,11 +79,9 @@ export interface ClinicalEvaluator {
   findings(input: EngineInput): Finding[];
 }
 
-/** Build the evaluator once at start-up: value sets are loaded and compiled here, never per request. */
-export function createClinicalEvaluator(
-  options: EngineOptions | Partial<ClinicalConfig> = {},
-): ClinicalEvaluator {
-  const terminology = compileTerminology((options as EngineOptions).valueSetDir);
+/** Build the evaluator once at start-up, over value sets compiled once: nothing is loaded per request. */
+export function createClinicalEvaluator(options: EvaluatorOptions): ClinicalEvaluator {
+  const { terminology } = options;
   const thresholds: ClinicalThresholds = { ...DEFAULT_THRESHOLDS, ...(options.thresholds ?? {}) };
   const statusPolicy: OrderHookStatusCards = options.orderHookStatusCards ?? 'always';
   const labelJurisdiction: LabelJurisdiction = options.labelJurisdiction ?? 'us';
@@ -192,22 +179,4 @@ function withDraftStop(course: DenosumabCourse, drafts: DraftOrder[], ctx: RuleC
     explicitStop: true,
   };
   return { ...course, stop: { day: ctx.today, record } };
-}
-
-/** The engine used by app.ts: record → rules → findings → cards (src/cards/render.ts). */
-export function createEngine(options: EngineOptions | Partial<ClinicalConfig> = {}): CdsEngine {
-  const evaluator = createClinicalEvaluator(options);
-  return {
-    // Rules + value sets + card content: a card is reproducible only when all three are known.
-    contentVersion: `${evaluator.contentVersion}+cards-${cardContentVersion}`,
-    evaluate(input: EngineInput): Card[] {
-      const findings = evaluator.findings(input);
-      return renderCards(findings, {
-        patientId: input.patientId,
-        now: input.now,
-        hook: input.hook,
-        ...(input.unavailableData?.length ? { unavailableData: input.unavailableData } : {}),
-      });
-    },
-  };
 }

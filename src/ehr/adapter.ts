@@ -1,6 +1,5 @@
 import type { Card, FhirResource } from '../protocol/types.js';
-import { cardCatalogue } from '../cards/render.js';
-import { compileTerminology } from '../clinical/terminology/valuesets.js';
+import type { Knowledge } from '../service/knowledge.js';
 import { createOrderKeyIndex } from './order-keys.js';
 import {
   createProfileSelector,
@@ -36,11 +35,14 @@ export interface EhrAdapterOptions {
 }
 
 /** Throws a SiteMappingError (one line naming the field) when the site mapping file is unusable. */
-export async function createEhrAdapter(options: EhrAdapterOptions): Promise<EhrAdapter> {
+export async function createEhrAdapter(
+  options: EhrAdapterOptions,
+  knowledge: Pick<Knowledge, 'cards' | 'terminology'>,
+): Promise<EhrAdapter> {
+  const { cards: cardCatalogue, terminology } = knowledge;
   const orderKeys = createOrderKeyIndex(cardCatalogue.orders);
   let siteMapping: SiteMapping | undefined;
   if (options.siteMappingPath) {
-    const terminology = compileTerminology();
     const concepts = new Set(terminology.concepts().map((c) => `${c.system}|${c.code}`));
     siteMapping = await loadSiteMapping(options.siteMappingPath, {
       orderKeys: orderKeys.keys,

@@ -1,3 +1,4 @@
+import { SYSTEMS as CODE_SYSTEMS } from '../clinical/terminology/systems.js';
 import type { FhirResource } from '../protocol/types.js';
 
 /**
@@ -5,15 +6,8 @@ import type { FhirResource } from '../protocol/types.js';
  * a verification label; drugs without a verified code are given as text, which the rules match by text).
  */
 
-export const SYSTEMS = {
-  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
-  icd10: 'http://hl7.org/fhir/sid/icd-10-cm',
-  snomed: 'http://snomed.info/sct',
-  loinc: 'http://loinc.org',
-  cpt: 'http://www.ama-assn.org/go/cpt',
-  atc: 'http://www.whocc.no/atc',
-  ucum: 'http://unitsofmeasure.org',
-} as const;
+/** The code-system URIs of the rules (one declaration, src/clinical/terminology/systems.ts). */
+export const SYSTEMS = { ...CODE_SYSTEMS, icd10: CODE_SYSTEMS.icd10cm } as const;
 
 /** Marks every demo resource so it can be found (and removed) on a shared FHIR server. */
 export const DEMO_TAG = { system: 'urn:dmab-cds:demo', code: 'synthetic', display: 'Synthetic demo data' };

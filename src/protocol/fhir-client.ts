@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { loadUndici } from '../http/undici.js';
-import { isUnderBase } from '../security/urls.js';
+import { isUnderBase } from './urls.js';
 import type { FhirResource } from './types.js';
 
 /**

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { projectPath } from '../paths.js';
 import type { HookName } from './types.js';
 import { assertValidTemplate } from './prefetch/templates.js';
 
-/** The service definitions in `hooks/`, loaded and checked once at start-up. */
+/** The service definitions of `hooks/` (read by the service layer's knowledge loader), checked once at start-up. */
 
 const hookName = z.enum(['patient-view', 'order-select', 'order-sign']);
 
@@ -36,13 +34,10 @@ export interface ServiceDefinition {
   prefetch: Record<string, string>;
 }
 
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(projectPath('hooks', file), 'utf8'));
-}
-
-export function loadServiceDefinitions(): ServiceDefinition[] {
-  const { services } = serviceFile.parse(readJson('services.json'));
-  const shared = templatesFile.parse(readJson('prefetch-templates.json')).prefetch;
+/** Check `hooks/services.json` and `hooks/prefetch-templates.json` (parsed JSON) and build the definitions. */
+export function parseServiceDefinitions(servicesJson: unknown, templatesJson: unknown): ServiceDefinition[] {
+  const { services } = serviceFile.parse(servicesJson);
+  const shared = templatesFile.parse(templatesJson).prefetch;
   const ids = new Set<string>();
   return services.map((s) => {
     // The sandbox keys services by id: a duplicate id silently hides one of them.

@@ -7,7 +7,7 @@ import { createAdminTokenCheck } from '../analytics/admin-token.js';
 import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
 import { ownReasonCodesOf } from '../analytics/own-reason-codes.js';
 import { summarizeCards } from '../analytics/summarize.js';
-import { cardCatalogue } from '../cards/render.js';
+import { loadProjectKnowledge } from '../service/knowledge.js';
 import { resolveWindow, windowQuerySchema } from '../analytics/window.js';
 
 export interface AnalyticsRouteOptions {
@@ -21,7 +21,7 @@ export interface AnalyticsRouteOptions {
  */
 const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, { store, adminToken }) => {
   const isAdmin = createAdminTokenCheck(adminToken);
-  const ownReasonCodes = ownReasonCodesOf(cardCatalogue);
+  const ownReasonCodes = ownReasonCodesOf(loadProjectKnowledge().cards);
   app.get<{ Querystring: Record<string, string> }>(
     '/analytics/cards',
     {

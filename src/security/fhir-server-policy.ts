@@ -3,11 +3,11 @@ import { loadUndici } from '../http/undici.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { FhirFetchError } from '../protocol/fhir-client.js';
 import { HttpProblem } from '../errors.js';
-import type { CallerIdentity, FhirServerPolicy } from '../plugins/decorations.js';
+import type { CallerIdentity, FhirServerPolicy } from '../protocol/trust.js';
 import { guardedLookup } from './guarded-lookup.js';
 import { classifyAddress, isIpLiteral, type AddressClass } from './ip-ranges.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
-import { isSameBase, isUnderBase } from './urls.js';
+import { isSameBase, isUnderBase } from '../protocol/urls.js';
 
 export interface FhirServerPolicyOptions {
   issuers: TrustedIssuer[];

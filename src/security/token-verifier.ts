@@ -6,12 +6,12 @@ import {
   type JWTPayload,
   type JWSHeaderParameters,
 } from 'jose';
-import type { CallerIdentity } from '../plugins/decorations.js';
+import type { CallerIdentity } from '../protocol/trust.js';
 import { isNoneAlgorithm, isSymmetricAlgorithm, type Algorithm } from './algorithms.js';
 import { AuthFailure } from './auth-failure.js';
 import { IssuerKeys, type IssuerKeysOptions } from './issuer-keys.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
-import { audienceKey, configuredAudienceKey } from './urls.js';
+import { audienceKey, configuredAudienceKey } from '../protocol/urls.js';
 
 export interface TokenVerifierOptions {
   issuers: TrustedIssuer[];

@@ -6,7 +6,7 @@ import {
   isSymmetricAlgorithm,
   type Algorithm,
 } from './algorithms.js';
-import { configuredAudienceKey } from './urls.js';
+import { configuredAudienceKey } from '../protocol/urls.js';
 import {
   ISSUER_PRESETS,
   ISSUER_PRESET_NAMES,

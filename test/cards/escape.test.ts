@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdownInline, escapePlainText, truncate } from '../../src/cards/escape.js';
-import { addMonths } from '../../src/cards/dates.js';
+import { shiftIsoDate } from '../../src/cards/dates.js';
 
 describe('escapeMarkdownInline', () => {
   it('turns HTML into character references', () => {
@@ -45,11 +45,16 @@ describe('escapePlainText and truncate', () => {
   });
 });
 
-describe('addMonths', () => {
-  it('adds calendar months and clamps to the end of the month', () => {
-    expect(addMonths('2025-06-15', 3)).toBe('2025-09-15');
-    expect(addMonths('2025-01-31', 1)).toBe('2025-02-28');
-    expect(addMonths('2024-11-30', 3)).toBe('2025-02-28');
-    expect(addMonths('2025-10-20', 6)).toBe('2026-04-20');
+describe('shiftIsoDate', () => {
+  it('adds calendar months and clamps to the end of the month, then days', () => {
+    expect(shiftIsoDate('2025-06-15', 3)).toBe('2025-09-15');
+    expect(shiftIsoDate('2025-01-31', 1)).toBe('2025-02-28');
+    expect(shiftIsoDate('2024-11-30', 3)).toBe('2025-02-28');
+    expect(shiftIsoDate('2025-10-20', 6)).toBe('2026-04-20');
+    expect(shiftIsoDate('2025-02-28', 0, 1)).toBe('2025-03-01');
+    expect(shiftIsoDate('2024-12-31', 2, 1)).toBe('2025-03-01');
+  });
+  it('refuses what is not an ISO date', () => {
+    expect(() => shiftIsoDate('2025-06', 1)).toThrow(RangeError);
   });
 });

@@ -1,12 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests navigate untyped JSON content and FHIR resources */
 import { describe, expect, it } from 'vitest';
-import { renderCards } from '../../src/cards/render.js';
+import { loadCardCatalogue } from '../../src/cards/loader.js';
+import { createCardRenderer } from '../../src/cards/render.js';
+import { projectPath } from '../../src/paths.js';
 import type { Card } from '../../src/protocol/types.js';
 import { cdsResponseSchema } from '../../src/protocol/schemas/response.js';
 import { CATALOGUE_IDS, type CatalogueId } from '../../src/clinical/findings.js';
 import { fhirR4Problems } from './fhir-validator.js';
 import { NOW, PATIENT_ID, TODAY, findingFor } from './fixtures.js';
 
+const renderCards = createCardRenderer(loadCardCatalogue(projectPath('cards')));
 const context = { patientId: PATIENT_ID, now: NOW, hook: 'patient-view' as const };
 
 function render(id: CatalogueId, variant: 'full' | 'minimal' = 'full'): Card {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseClinicalConfig, DEFAULT_THRESHOLDS } from '../../src/config/clinical.js';
 import { ConfigError } from '../../src/config/env.js';
 import { createClinicalEvaluator } from '../../src/clinical/evaluator.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import * as F from './support/fhir.js';
 import { byId, findingsFor, ids, NOW } from './support/evaluate.js';
 
@@ -102,7 +103,7 @@ describe('clinical configuration', () => {
     });
     expect(c.thresholds.overdueGraceDays).toBe(14);
     expect(c.orderHookStatusCards).toBe('osteoporosis-orders');
-    const ev = createClinicalEvaluator(c);
+    const ev = createClinicalEvaluator({ ...c, terminology: loadProjectKnowledge().terminology });
     const f = ev.findings({
       serviceId: 's',
       hook: 'patient-view',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
 import { fixedClock } from '../../src/clock.js';
-import { loadServiceDefinitions } from '../../src/protocol/service-definitions.js';
+import { loadServiceDefinitions } from '../../src/service/knowledge.js';
 import type { Card } from '../../src/protocol/types.js';
 import { demoPatients } from '../../src/preview/demo-patients.js';
 import { hookRequest, hooksFor, serviceFor } from '../../src/preview/demo-requests.js';

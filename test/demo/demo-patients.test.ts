@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE_IDS } from '../../src/clinical/findings.js';
-import { loadServiceDefinitions } from '../../src/protocol/service-definitions.js';
+import { loadServiceDefinitions } from '../../src/service/knowledge.js';
 import { dateBefore } from '../../src/preview/calendar.js';
 import { demoPatients, HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
 import { hookRequest, prefetchFor, serviceFor, transactionBundle } from '../../src/preview/demo-requests.js';

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, testConfig } from '../support/build-app.js';
-import { createEngine } from '../../src/clinical/evaluator.js';
+import { createEngine } from '../../src/service/engine.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import { projectPath } from '../../src/paths.js';
 import { HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
 import { INDICATOR_COLOURS } from '../../src/preview/page/styles.js';
@@ -19,7 +20,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumUnavailable, freshUserDataDir } f
  */
 const unavailable = chromiumUnavailable();
 if (unavailable) console.warn(`preview-browser.test.ts skipped: ${unavailable}`);
-const engine = createEngine(testConfig().clinical);
+const engine = createEngine(loadProjectKnowledge(), testConfig().clinical);
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? projectPath('docs', 'img', 'preview.png')

@@ -8,7 +8,9 @@ import type { Card, FhirResource, HookName } from '../../src/protocol/types.js';
 import { CATALOGUE_IDS } from '../../src/clinical/findings.js';
 import { catalogueIdOfTopicCode } from '../../src/ehr/topic-codes.js';
 import { NDC_OID, RXNORM_OID } from '../../src/ehr/epic-profile.js';
-import { cardCatalogue } from '../../src/cards/render.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
+
+const cardCatalogue = loadProjectKnowledge().cards;
 
 /**
  * Issue 15, items 3 and 6: response profiles. Every profile answers valid CDS Hooks 2.0 (the strict schema of

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeTerminalJson, stripTerminalControls } from '../../src/analytics/terminal-text.js';
 import { parseIsoDateTime } from '../../src/analytics/window.js';
-import { cardCatalogue } from '../../src/cards/render.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import { readOverride } from '../../src/protocol/override-reasons.js';
 import { createOverrideReasonPolicy } from '../../src/store/override-reason-policy.js';
 import { escapeMarkdownInline, escapePlainText, toSingleLine, truncate } from '../../src/cards/escape.js';
@@ -25,8 +25,10 @@ import { normaliseIcd } from '../../src/clinical/terminology/systems.js';
 import * as textPatterns from '../../src/clinical/terminology/text-patterns.js';
 import { compileTerminology } from '../../src/clinical/terminology/valuesets.js';
 import { classifyAddress, isIpLiteral } from '../../src/security/ip-ranges.js';
-import { audienceKey, configuredAudienceKey, withoutTrailingSlash } from '../../src/security/urls.js';
+import { audienceKey, configuredAudienceKey, withoutTrailingSlash } from '../../src/protocol/urls.js';
 import { findingsFor } from '../clinical/support/evaluate.js';
+
+const cardCatalogue = loadProjectKnowledge().cards;
 
 /**
  * Issue 11: no parser that sees client or FHIR-server text may take super-linear time. For each parser, fast-check

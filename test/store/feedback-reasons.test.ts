@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatAnalyticsTable } from '../../src/analytics/format-table.js';
 import { escapeTerminalJson } from '../../src/analytics/terminal-text.js';
-import { cardCatalogue } from '../../src/cards/render.js';
-import type { CdsEngine } from '../../src/clinical/evaluator.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
+import type { CdsEngine } from '../../src/service/engine.js';
 import type { Card } from '../../src/protocol/types.js';
 import { buildTestApp } from '../support/build-app.js';
 import {
@@ -14,6 +14,8 @@ import {
   fetchAnalytics,
   type ShownCard,
 } from './support/hook-calls.js';
+
+const cardCatalogue = loadProjectKnowledge().cards;
 
 /**
  * Override reasons in every shape real clients send (issue 15: the spec's object, Epic-style lists, coded and

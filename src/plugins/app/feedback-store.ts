@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin';
-import type { CdsEngine } from '../../clinical/evaluator.js';
 import analyticsRoutes from '../../routes/analytics.js';
 import { createFeedbackStore, describeStoreLocation } from '../../store/create-store.js';
 import { createPatientHasher, type PatientHasher } from '../../store/patient-hash.js';
 import { resolvePatientHashSecret } from '../../store/patient-hash-secret.js';
-import { cardCatalogue } from '../../cards/render.js';
+import { loadProjectKnowledge } from '../../service/knowledge.js';
 import { createOverrideReasonPolicy, RecentCards } from '../../store/override-reason-policy.js';
 import { cardRecords, feedbackRecords } from '../../store/records.js';
 import { purgeExpired } from '../../store/retention.js';
@@ -29,7 +28,7 @@ declare module 'fastify' {
  * Card log, feedback store and analytics. Hook and feedback events only enqueue records; the write queue puts
  * them in the database in batches, so a slow or absent database never delays a hook response.
  */
-export default fp<{ engine: CdsEngine }>(
+export default fp(
   async (app) => {
     const config = app.config.store;
     const secret = resolvePatientHashSecret(config.patientHashSecret, config.sqlitePath);
@@ -80,7 +79,7 @@ export default fp<{ engine: CdsEngine }>(
     // Override reason codes are limited to the card's own (issue 11): the cards this process returned are
     // remembered (bounded) so that feedback on them is checked against their catalogue entry.
     const recentCards = new RecentCards();
-    const reasonPolicy = createOverrideReasonPolicy(cardCatalogue);
+    const reasonPolicy = createOverrideReasonPolicy(loadProjectKnowledge().cards);
     app.cdsEvents.on('hook.completed', (event) => {
       const records = cardRecords(event, hashPatient, app.clock());
       for (const r of records) if (r.catalogueId) recentCards.remember(r.cardUuid, r.catalogueId);

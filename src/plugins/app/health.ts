@@ -1,5 +1,17 @@
 import fp from 'fastify-plugin';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Readiness checks by name; /readyz answers 503 if any fails or shutdown has begun. */
+    readiness: {
+      checks: Map<string, () => boolean | Promise<boolean>>;
+      shuttingDown: boolean;
+      /** When shutdown began with a deadline: the epoch ms by which onClose work must be done. */
+      shutdownDeadline?: number;
+    };
+  }
+}
+
 /**
  * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: configuration loaded, rule content
  * compiled, every registered store reachable, not overloaded, and not shutting down). Other plugins add

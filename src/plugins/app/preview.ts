@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import type { CdsEngine } from '../../clinical/evaluator.js';
 import type { ServiceDefinition } from '../../protocol/service-definitions.js';
 import { previewHtml } from '../../preview/page/html.js';
 import { previewCss } from '../../preview/page/styles.js';
@@ -28,10 +27,7 @@ const PAGE_CSP = [
 
 const clientScript = markdownClientScript + '\n' + pageClientScript;
 
-const preview: FastifyPluginAsync<{ services: ServiceDefinition[]; engine: CdsEngine }> = async (
-  app,
-  { services },
-) => {
+const preview: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (app, { services }) => {
   if (!app.config.preview.enabled) return;
 
   const hidden = { schema: { hide: true } };

@@ -1,5 +1,23 @@
 import fp from 'fastify-plugin';
 
+/** Per-request facts for the one structured log line written when the response is sent. */
+export interface RequestLogFields {
+  serviceId?: string;
+  hookInstance?: string;
+  cards?: number;
+  fetchedKeys?: string[];
+  /** Prefetch keys whose resource type the FHIR server does not provide (no data, named on the cards). */
+  unavailableKeys?: string[];
+  feedbackItems?: number;
+  authFailure?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    logFields: RequestLogFields;
+  }
+}
+
 /**
  * One structured line per request, written when the response is sent: request id, method, route pattern (not
  * the raw URL), status, latency, and the CDS facts gathered on the way (service, hookInstance, card count,

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { CallerIdentity, FhirServerPolicy } from '../../protocol/trust.js';
 import { registerAuthentication } from '../../security/authenticate.js';
 import { createFhirServerPolicy } from '../../security/fhir-server-policy.js';
 import { registerRateLimit } from '../external/rate-limit.js';
@@ -6,6 +7,18 @@ import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../../sec
 import { registerSecurityHeaders } from '../external/helmet.js';
 import { replayBuckets } from '../../security/replay-quotas.js';
 import { TokenVerifier } from '../../security/token-verifier.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    fhirServerPolicy: FhirServerPolicy;
+  }
+  interface FastifyRequest {
+    /** Who called, as established by authentication (absent when CDS_AUTH=off). */
+    caller?: CallerIdentity;
+    /** The verified issuer and configured tenant (authentication on): the rate-limit key and the jti quota. */
+    callerBucket?: string;
+  }
+}
 
 /**
  * Request security (issue 4): authentication of the calling EHR (CDS Hooks 2.0 JWT), the outbound fhirServer

@@ -1,4 +1,4 @@
-import { baseKey } from '../../security/urls.js';
+import { baseKey } from '../urls.js';
 import { FhirFetchError, type FhirCallContext } from '../fhir-client.js';
 import type { FhirResource } from '../types.js';
 

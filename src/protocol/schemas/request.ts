@@ -67,9 +67,6 @@ const fhirAuthorization = z.preprocess(
   fhirAuthorizationObject.optional(),
 );
 
-/** A FHIR resource object: anything with a string `resourceType`. */
-export const fhirResourceShape = z.looseObject({ resourceType: z.string().min(1) });
-
 /** A draft order's id: only compared with `selections` and echoed in a delete action, never put in a URL. */
 function draftOrderIdProblem(id: unknown): string | undefined {
   if (id === undefined) return undefined;

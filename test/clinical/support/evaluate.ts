@@ -5,6 +5,7 @@ import {
   type OrderHookStatusCards,
 } from '../../../src/config/clinical.js';
 import { createClinicalEvaluator } from '../../../src/clinical/evaluator.js';
+import { loadProjectKnowledge } from '../../../src/service/knowledge.js';
 import type { Finding } from '../../../src/clinical/findings.js';
 import { PATIENT_ID } from './fhir.js';
 
@@ -19,6 +20,7 @@ function evaluator(thresholds: Partial<ClinicalThresholds>, policy: OrderHookSta
     e = createClinicalEvaluator({
       thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
       orderHookStatusCards: policy,
+      terminology: loadProjectKnowledge().terminology,
     });
     evaluators.set(key, e);
   }

@@ -1,12 +1,13 @@
 import type { FhirResource } from '../../../src/protocol/types.js';
+import { SYSTEMS } from '../../../src/clinical/terminology/systems.js';
 
 /** Small builders for FHIR R4 test resources (knowledge.md section 3 defaults: woman, 72 y, M81.0). */
 
-export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-export const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
-export const SNOMED = 'http://snomed.info/sct';
-export const LOINC = 'http://loinc.org';
-export const CPT = 'http://www.ama-assn.org/go/cpt';
+export const RXNORM = SYSTEMS.rxnorm;
+export const ICD10CM = SYSTEMS.icd10cm;
+export const SNOMED = SYSTEMS.snomed;
+export const LOINC = SYSTEMS.loinc;
+export const CPT = SYSTEMS.cpt;
 export const PATIENT_ID = 'p1';
 
 let counter = 0;
@@ -98,7 +99,7 @@ export function administration(
       ? {
           dosage: {
             route: { text: 'subcutaneous' },
-            dose: { value: opts.doseMg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' },
+            dose: { value: opts.doseMg, unit: 'mg', system: SYSTEMS.ucum, code: 'mg' },
           },
         }
       : {}),
@@ -170,7 +171,7 @@ export function medicationRequest(
                 {
                   doseQuantity:
                     opts.doseMg !== undefined
-                      ? { value: opts.doseMg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' }
+                      ? { value: opts.doseMg, unit: 'mg', system: SYSTEMS.ucum, code: 'mg' }
                       : { value: opts.doseUnits, unit: 'tablet' },
                 },
               ],
@@ -263,9 +264,7 @@ export function observation(
     code: { coding: [{ system: LOINC, code: loinc }] },
     subject,
     effectiveDateTime: date,
-    ...(value !== undefined
-      ? { valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }
-      : {}),
+    ...(value !== undefined ? { valueQuantity: { value, unit, system: SYSTEMS.ucum, code: unit } } : {}),
     ...(opts.low !== undefined || opts.high !== undefined
       ? {
           referenceRange: [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { CardAnalytics } from '../../../src/analytics/summarize.js';
-import type { CdsEngine } from '../../../src/clinical/evaluator.js';
+import type { CdsEngine } from '../../../src/service/engine.js';
 import type { Card } from '../../../src/protocol/types.js';
 
 export const TOPIC_SYSTEM = 'https://example.org/cds/catalogue';

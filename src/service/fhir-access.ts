@@ -1,0 +1,41 @@
+import { FhirClient } from '../protocol/fhir-client.js';
+import { CapabilityCache, capabilityLookup } from '../protocol/prefetch/capabilities.js';
+import type { FetchObserver } from '../protocol/prefetch/resolve.js';
+import type { FhirServerPolicy } from '../protocol/trust.js';
+
+const DEFAULT_CAPABILITY_TTL_MS = 3_600_000;
+
+/** How the service reads a request's fhirServer: one client, one deadline, one trust policy. Built once. */
+export interface FhirAccess {
+  client: FhirClient;
+  deadlineMs: number;
+  /** The server's CapabilityStatement, cached per server for the TTL; a slow /metadata may use half the deadline. */
+  capabilities: ReturnType<typeof capabilityLookup>;
+  policy?: FhirServerPolicy;
+  onFetch?: FetchObserver;
+}
+
+export function createFhirAccess(
+  limits: { maxPages: number; maxResponseBytes: number; deadlineMs: number; capabilityTtlMs?: number },
+  options: { policy?: FhirServerPolicy; onFetch?: FetchObserver } = {},
+): FhirAccess {
+  const { policy, onFetch } = options;
+  const client = new FhirClient({
+    maxPages: limits.maxPages,
+    maxResponseBytes: limits.maxResponseBytes,
+    ...(policy?.getDispatcher ? { getDispatcher: () => policy.getDispatcher!() } : {}),
+    ...(policy?.checkUrl ? { checkUrl: (url: URL) => policy.checkUrl!(url) } : {}),
+  });
+  const capabilities = capabilityLookup(
+    client,
+    new CapabilityCache({ ttlMs: limits.capabilityTtlMs ?? DEFAULT_CAPABILITY_TTL_MS }),
+    Math.ceil(limits.deadlineMs / 2),
+  );
+  return {
+    client,
+    deadlineMs: limits.deadlineMs,
+    capabilities,
+    ...(policy ? { policy } : {}),
+    ...(onFetch ? { onFetch } : {}),
+  };
+}
