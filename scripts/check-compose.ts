@@ -148,7 +148,29 @@ async function main() {
 
   await list.check('compose up (docker/.env.example, free ports, fresh secrets)', async () => {
     up = true;
-    await composeRun(['up', '--detach', '--no-build'], 600_000);
+    // Without systemd podman schedules no health checks, and `depends_on: condition: service_healthy` would wait
+    // for ever: this loop plays the scheduler's part with `podman healthcheck run` while compose waits.
+    let waiting = true;
+    const ticker = (async () => {
+      while (waiting) {
+        const names = await podman([
+          'ps',
+          '--filter',
+          `label=com.docker.compose.project=${PROJECT}`,
+          '--format',
+          '{{.Names}}',
+        ]).catch(() => '');
+        for (const name of names.split('\n').filter(Boolean))
+          await podman(['healthcheck', 'run', name]).catch(() => undefined);
+        await sleep(3000);
+      }
+    })();
+    try {
+      await composeRun(['up', '--detach', '--no-build'], 900_000);
+    } finally {
+      waiting = false;
+      await ticker;
+    }
   });
   await list.check('the loader put the demo patients into the stack FHIR server', async () => {
     const name = `${PROJECT}-fhir-loader-1`;
