@@ -4,8 +4,10 @@ import { bearer } from '../security/support/auth-app.js';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
 import * as F from '../clinical/support/fhir.js';
 import { SERVICE } from '../scenarios/support.js';
-import { cardCatalogue } from '../../src/cards/render.js';
+import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import { buildVendorApp, codesOf, type VendorApp } from './support/vendor-app.js';
+
+const cardCatalogue = loadProjectKnowledge().cards;
 
 /**
  * Requests shaped as Oracle Health (Cerner Millennium) sends them (github.com/cerner/fhir.cerner.com,
