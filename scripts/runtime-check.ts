@@ -186,8 +186,15 @@ export async function runRuntimeCheck(
       installProductionDependencies(dir, options.freshInstall ?? false),
     );
     const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { devDependencies: object };
-    const devDependencies = Object.keys(pkg.devDependencies);
-    const devDependenciesInstalled = devDependencies.filter((d) => existsSync(join(dir, 'node_modules', d)));
+    // Only dev-only packages count: one that is also a production dependency's dependency (the lockfile does not
+    // mark it "dev", e.g. yaml through @fastify/swagger) belongs in the image.
+    const lock = JSON.parse(readFileSync(projectPath('package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = Object.keys(pkg.devDependencies).filter(
+      (d) => lock.packages[`node_modules/${d}`]?.dev === true,
+    );
+    const devDependenciesInstalled = devOnly.filter((d) => existsSync(join(dir, 'node_modules', d)));
 
     // COPY --from=build /app/dist ./dist (the build stage runs `npm run build` and the operator commands' project,
     // which compiles the same src/ plus scripts/report.ts and scripts/migrate.ts)

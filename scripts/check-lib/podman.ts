@@ -207,10 +207,12 @@ export async function buildImage(
   }
 }
 
-/** Removes an image and the untagged intermediate images a build leaves behind. */
+/**
+ * Removes an image. Builds run with --layers=false leave no untagged intermediate images, and no global prune is
+ * done: another check may be building at the same time.
+ */
 export async function removeImage(tag: string): Promise<void> {
   await podman(['rmi', '--force', tag]).catch(() => undefined);
-  await podman(['image', 'prune', '--force']).catch(() => undefined);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,6 +7,8 @@ import { SERVICE } from '../scenarios/support.js';
 import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import { buildVendorApp, codesOf, type VendorApp } from './support/vendor-app.js';
 
+const cardCatalogue = loadProjectKnowledge().cards;
+
 /**
  * Requests shaped as Oracle Health (Cerner Millennium) sends them (github.com/cerner/fhir.cerner.com,
  * content/millennium/cds_hooks.md): `patient-view` only, iss https://cds-hooks.cerner.com, no prefetch (everything
