@@ -61,7 +61,7 @@ describe('Oracle Health requests', () => {
     expect(codesOf(cards)).toEqual(['DMAB-LAPSE', 'VFX-RECENT']);
     expect(cards.filter((c) => c.indicator !== 'critical').length).toBeGreaterThan(0);
     for (const card of cards.filter((c) => c.indicator !== 'critical')) {
-      expect(card.detail).not.toContain(`**${loadProjectKnowledge().cards.meta.sourcesHeading}**`);
+      expect(card.detail).not.toContain(`**${cardCatalogue.meta.sourcesHeading}**`);
       expect(card.detail).toMatch(/\*\*Source:\*\*/);
       expect(card.links?.length ?? 0).toBeGreaterThan(0);
     }
