@@ -98,6 +98,8 @@ export const patientViewCall = () => ({
     conditions: null,
     procedures: null,
     observations: null,
+    medicationDispenses: null,
+    chargeItems: null,
   },
 });
 
