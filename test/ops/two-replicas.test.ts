@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientViewCall } from '../../scripts/runtime-check.js';
 import { findPostgres } from '../store/support/backends.js';
+import { REDIS_URL, redisReachable } from '../security/support/redis.js';
 import { TcpProxy } from '../store/support/tcp-proxy.js';
 import { BASE_URL, EHR_ISS, issuersEnv, SERVICE_PATH } from '../security/support/auth-app.js';
 import { jwksOf, makeKey, type TestKey } from '../security/support/keys.js';
@@ -15,23 +15,10 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
  * Two replicas, one database (docs/operations.md, "Scale out"): real service processes against the machine's
  * PostgreSQL (a schema of this test's own) and Redis, as a Deployment with several replicas runs them.
  */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_TOKEN = 'two-replicas-admin-token-0123456789';
 const postgresUrl = await findPostgres();
-const redisUp = await reachable(REDIS_URL);
+const redisUp = await redisReachable();
 if (!postgresUrl || !redisUp) console.warn('[two replicas] PostgreSQL or Redis unreachable: skipped');
-
-async function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(Number(port || 6379), hostname);
-  });
-}
 
 /** Polls until `probe` returns a value (bounded: a replica that never gets there fails the test, never hangs it). */
 async function eventually<T>(
