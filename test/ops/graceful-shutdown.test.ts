@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
 import { startServerProcess, until, type ServerProcess } from './server-process.js';
@@ -27,17 +28,16 @@ afterEach(async () => {
 });
 
 /** A patient-view call without prefetch: every key is fetched from the (slow) FHIR stand-in. */
-function callNeedingFhir(base: string) {
-  return fetch(`${base}/cds-services/osteoporosis-patient-view`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
+async function callNeedingFhir(base: string) {
+  const res = await request(base)
+    .post('/cds-services/osteoporosis-patient-view')
+    .send({
       hook: 'patient-view',
       hookInstance: randomUUID(),
       fhirServer: fhir.base,
       context: { patientId: 'p1', userId: 'Practitioner/1' },
-    }),
-  }).then(async (res) => ({ status: res.status, body: (await res.json()) as { cards?: unknown[] } }));
+    });
+  return { status: res.status, body: res.body as { cards?: unknown[] } };
 }
 
 /** Wait until a new connection to the server is refused (its listener is closed). */
@@ -97,10 +97,9 @@ describe('graceful shutdown', () => {
         },
       ]);
       const feedbackCard = randomUUID();
-      const feedback = await fetch(`${server.base}/cds-services/osteoporosis-patient-view/feedback`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
+      const feedback = await request(server.base)
+        .post('/cds-services/osteoporosis-patient-view/feedback')
+        .send({
           feedback: [
             {
               card: feedbackCard,
@@ -109,8 +108,7 @@ describe('graceful shutdown', () => {
               outcomeTimestamp: new Date().toISOString(),
             },
           ],
-        }),
-      });
+        });
       expect(feedback.status).toBe(200);
 
       fhir.setLatency(1000);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientViewCall } from '../../scripts/runtime-check.js';
 import { findPostgres } from '../store/support/backends.js';
@@ -49,23 +50,23 @@ describe.skipIf(!postgresUrl || !redisUp)('two replicas, one database', () => {
 
   const token = (path = SERVICE_PATH) => mint(key, { iss: EHR_ISS, aud: BASE_URL + path });
   const hookCall = async (replica: ServerProcess, jwt?: string) => {
-    const res = await fetch(replica.base + SERVICE_PATH, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt ?? (await token())}` },
-      body: JSON.stringify(patientViewCall()),
-    });
-    return { status: res.status, body: (await res.json()) as { cards?: { uuid: string }[] } };
+    const res = await request(replica.base)
+      .post(SERVICE_PATH)
+      .auth(jwt ?? (await token()), { type: 'bearer' })
+      .send(patientViewCall());
+    return { status: res.status, body: res.body as { cards?: { uuid: string }[] } };
   };
   const analytics = async (replica: ServerProcess) => {
-    const res = await fetch(`${replica.base}/analytics/cards?days=1`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const res = await request(replica.base)
+      .get('/analytics/cards')
+      .query({ days: 1 })
+      .auth(ADMIN_TOKEN, { type: 'bearer' });
     if (res.status !== 200) throw new Error(`analytics ${res.status}`);
-    const body = (await res.json()) as { groups: { shown: number; overridden: number }[] };
-    return body.groups;
+    return (res.body as { groups: { shown: number; overridden: number }[] }).groups;
   };
   const shown = (groups: { shown: number }[]) => groups.reduce((n, g) => n + g.shown, 0);
-  const status = async (replica: ServerProcess, path: string) => (await fetch(replica.base + path)).status;
+  const status = async (replica: ServerProcess, path: string) =>
+    (await request(replica.base).get(path)).status;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: postgresUrl });
@@ -127,16 +128,12 @@ describe.skipIf(!postgresUrl || !redisUp)('two replicas, one database', () => {
     expect(cards.length).toBeGreaterThan(1);
     // Feedback for A's card through B, and for B's card through A.
     const feedback = async (replica: ServerProcess, card: { uuid: string }) =>
-      fetch(`${replica.base}${SERVICE_PATH}/feedback`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${await token(`${SERVICE_PATH}/feedback`)}`,
-        },
-        body: JSON.stringify({
+      request(replica.base)
+        .post(`${SERVICE_PATH}/feedback`)
+        .auth(await token(`${SERVICE_PATH}/feedback`), { type: 'bearer' })
+        .send({
           feedback: [{ card: card.uuid, outcome: 'overridden', outcomeTimestamp: new Date().toISOString() }],
-        }),
-      });
+        });
     expect((await feedback(b, onA.body.cards![0]!)).status).toBe(200);
     expect((await feedback(a, onB.body.cards![0]!)).status).toBe(200);
 
@@ -159,9 +156,9 @@ describe.skipIf(!postgresUrl || !redisUp)('two replicas, one database', () => {
   it('a replica whose database is down stays live, answers hooks, reports not ready, and recovers', async () => {
     const before = shown(await analytics(a));
     expect(await status(c, '/healthz')).toBe(200);
-    const readiness = await fetch(`${c.base}/readyz`);
+    const readiness = await request(c.base).get('/readyz');
     expect(readiness.status).toBe(503);
-    expect(JSON.stringify(await readiness.json())).toContain('store');
+    expect(JSON.stringify(readiness.body)).toContain('store');
     const answered = await hookCall(c);
     expect(answered.status).toBe(200);
     expect(answered.body.cards!.length).toBeGreaterThan(0);
