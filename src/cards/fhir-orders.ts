@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CodeableConcept, Dosage, MedicationRequest, ServiceRequest } from 'fhir/r4.js';
 import type { FhirResource } from '../protocol/types.js';
 import type { Concept, OrderDefinition } from './content-schema.js';
 
@@ -18,16 +19,26 @@ export interface OrderRequest {
   reason: string;
 }
 
+/** A suggested order: typed as FHIR R4 (`fhir/r4` from @types/fhir), so a misspelt element fails the build. */
+export type SuggestedOrder = MedicationRequest | ServiceRequest;
+
+/**
+ * The protocol carries any resource as plain JSON (`FhirResource`, with an index signature); an R4 interface is
+ * such JSON, but TypeScript does not give interfaces an implicit index signature, hence the one cast.
+ */
+export const asProtocolResource = (resource: SuggestedOrder): FhirResource =>
+  resource as unknown as FhirResource;
+
 export interface CompiledOrder {
   readonly key: string;
-  readonly resourceType: 'MedicationRequest' | 'ServiceRequest';
+  readonly resourceType: SuggestedOrder['resourceType'];
   readonly description: string;
-  build(request: OrderRequest): FhirResource;
+  build(request: OrderRequest): SuggestedOrder;
 }
 
 const UCUM = 'http://unitsofmeasure.org';
 
-function codeableConcept(concept: Concept): Record<string, unknown> {
+function codeableConcept(concept: Concept): CodeableConcept {
   if (concept.coding === undefined) return { text: concept.text };
   // The verification label documents the code's provenance in the content file; it is not a FHIR element.
   const { system, code, display } = concept.coding;
@@ -49,7 +60,7 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
   if (definition.resourceType === 'MedicationRequest') {
     const medication = deepFreeze(codeableConcept(definition.medication));
     const route = deepFreeze(codeableConcept(definition.dosage.route));
-    const doseAndRate = deepFreeze([
+    const doseAndRate: Dosage['doseAndRate'] = deepFreeze([
       {
         doseQuantity: {
           value: definition.dosage.dose.value,
@@ -64,7 +75,7 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
       key,
       resourceType: 'MedicationRequest',
       description: definition.description,
-      build: (request) => ({
+      build: (request): MedicationRequest => ({
         resourceType: 'MedicationRequest',
         id: randomUUID(),
         status: 'draft',
@@ -97,8 +108,8 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
     key,
     resourceType: 'ServiceRequest',
     description: definition.description,
-    build: (request) => {
-      const resource: FhirResource = {
+    build: (request): ServiceRequest => {
+      const resource: ServiceRequest = {
         resourceType: 'ServiceRequest',
         id: randomUUID(),
         status: 'draft',

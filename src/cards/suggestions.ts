@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, Suggestion } from '../protocol/types.js';
 import { isIsoDate, shiftIsoDate } from './dates.js';
+import { asProtocolResource } from './fhir-orders.js';
 import type { CompiledAction, CompiledCard } from './loader.js';
 import { conditionHolds, type Facts } from './template.js';
 
@@ -193,7 +194,7 @@ function buildAction(action: CompiledAction, context: SuggestionContext, infusio
     description = `${description}, before the planned infusion`;
   }
   if (occurrence !== undefined) request.occurrenceDate = occurrence;
-  return [{ type: 'create', description, resource: action.order.build(request) }];
+  return [{ type: 'create', description, resource: asProtocolResource(action.order.build(request)) }];
 }
 
 /** A planned (future) infusion always carries its own calcium and creatinine checks, dated on the infusion day. */

@@ -1,5 +1,5 @@
 import type { FhirResource } from '../protocol/types.js';
-import type { CompiledOrder } from '../cards/fhir-orders.js';
+import { asProtocolResource, type CompiledOrder } from '../cards/fhir-orders.js';
 
 /**
  * Which catalogue order (a key of cards/_orders.json) a rendered resource was built from, read from its code
@@ -19,7 +19,7 @@ const conceptOf = (resource: FhirResource): unknown =>
 export function createOrderKeyIndex(orders: ReadonlyMap<string, CompiledOrder>): OrderKeyIndex {
   const bySignature = new Map<string, string | null>();
   for (const [key, order] of orders) {
-    const sample = order.build({ patientId: 'x', authoredOn: '2000-01-01', reason: 'x' });
+    const sample = asProtocolResource(order.build({ patientId: 'x', authoredOn: '2000-01-01', reason: 'x' }));
     const signature = `${order.resourceType}|${JSON.stringify(conceptOf(sample))}`;
     bySignature.set(signature, bySignature.has(signature) ? null : key);
   }

@@ -1,3 +1,5 @@
+import type * as R3 from 'fhir/r3.js';
+import type * as R4 from 'fhir/r4.js';
 import type { Day } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import {
@@ -8,7 +10,7 @@ import {
   readQuantity,
   readStatus,
   referenceOf,
-  type Json,
+  type Received,
 } from './fhir-read.js';
 import { acceptDay, classify, type DateWindow, type MedicationClassifier } from './medications.js';
 import type { MedicationRecord } from './types.js';
@@ -29,7 +31,7 @@ const PERFORMED: Record<string, ReadonlySet<string>> = {
 };
 
 export function normaliseBilledDose(
-  resource: Json,
+  resource: Received<R4.Procedure & R4.ChargeItem & R3.Procedure>,
   terminology: Terminology,
   window: DateWindow,
   classifier?: MedicationClassifier,

@@ -1,6 +1,9 @@
 import { addMonths, parseDay, type Day } from '../dates.js';
 import { ICD10CM_SHAPE, SYSTEMS, canonicalSystem, normaliseIcd } from '../terminology/systems.js';
 import * as T from '../terminology/text-patterns.js';
+import type * as R2 from 'fhir/r2.js';
+import type * as R3 from 'fhir/r3.js';
+import type * as R4 from 'fhir/r4.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import {
   asArray,
@@ -10,7 +13,7 @@ import {
   readConcept,
   readStatus,
   referenceOf,
-  type Json,
+  type Received,
 } from './fhir-read.js';
 import type { DateWindow } from './medications.js';
 import type {
@@ -147,7 +150,7 @@ function onsetFromAge(onsetAge: unknown, birthDay: Day | undefined): Day | undef
  * every rule (neither a vertebral fracture, a CV event nor transplant status).
  */
 export function normaliseCondition(
-  resource: Json,
+  resource: Received<R4.Condition & R3.Condition & R2.Condition>,
   terminology: Terminology,
   birthDay: Day | undefined,
   window: DateWindow,

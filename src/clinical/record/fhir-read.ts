@@ -8,6 +8,13 @@ import type { CodingLike } from '../terminology/valuesets.js';
 
 export type Json = Record<string, unknown>;
 
+/**
+ * A resource as received: the element names of its FHIR definitions (@types/fhir: R4, and the STU3/DSTU2 shapes a
+ * reader also accepts), so that a misspelt element fails the build, with every value `unknown`, because what EHRs
+ * send is not always conformant and each value is read defensively (the `as…` and `read…` helpers).
+ */
+export type Received<T> = { readonly [K in Extract<keyof T, string>]?: unknown };
+
 export const asObject = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 

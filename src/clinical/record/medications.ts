@@ -1,3 +1,6 @@
+import type * as R2 from 'fhir/r2.js';
+import type * as R3 from 'fhir/r3.js';
+import type * as R4 from 'fhir/r4.js';
 import type { Day } from '../dates.js';
 import { parseDay } from '../dates.js';
 import {
@@ -8,7 +11,7 @@ import {
   type GlucocorticoidMatch,
 } from '../terminology/classify-medication.js';
 import type { Terminology } from '../terminology/valuesets.js';
-import { asArray, asObject, readStatus, referenceOf, type Json } from './fhir-read.js';
+import { asArray, asObject, readStatus, referenceOf, type Received } from './fhir-read.js';
 import type { Concept } from './fhir-read.js';
 import {
   administrationsPerDay,
@@ -110,7 +113,16 @@ export const isMedicationType = (type: string) => type in KIND_BY_TYPE;
  * not-done administrations; not-taken statements, and intended ones carry no dose date).
  */
 export function normaliseMedication(
-  resource: Json,
+  resource: Received<
+    R4.MedicationStatement &
+      R4.MedicationAdministration &
+      R4.MedicationRequest &
+      R4.MedicationDispense &
+      R3.MedicationStatement &
+      R2.MedicationStatement &
+      R2.MedicationOrder &
+      R2.MedicationAdministration
+  >,
   terminology: Terminology,
   medications: MedicationIndex,
   window: DateWindow,

@@ -1,3 +1,6 @@
+import type * as R2 from 'fhir/r2.js';
+import type * as R3 from 'fhir/r3.js';
+import type * as R4 from 'fhir/r4.js';
 import { parseDay, type Day } from '../dates.js';
 import type { Terminology } from '../terminology/valuesets.js';
 import {
@@ -11,6 +14,7 @@ import {
   readStatus,
   referenceOf,
   type Json,
+  type Received,
 } from './fhir-read.js';
 import type { DateWindow } from './medications.js';
 import { readLabValue } from './lab-values.js';
@@ -68,7 +72,7 @@ function labResult(
  * entered-in-error, cancelled, undated or future results (R15).
  */
 export function normaliseObservation(
-  resource: Json,
+  resource: Received<R4.Observation & R3.Observation & R2.Observation>,
   terminology: Terminology,
   window: DateWindow,
 ): LabResult[] {
@@ -113,7 +117,7 @@ export function weightInKg(result: LabResult): number | undefined {
   return undefined;
 }
 
-export function normalisePatient(resource: Json): PatientFacts {
+export function normalisePatient(resource: Received<R4.Patient & R3.Patient & R2.Patient>): PatientFacts {
   const gender = asString(resource.gender)?.toLowerCase();
   const birthDay = parseDay(resource.birthDate);
   return {
@@ -126,7 +130,7 @@ const IGNORED_PROCEDURE_STATUS = new Set(['entered-in-error', 'not-done']);
 
 /** One Procedure → ProcedureRecord (R15: entered-in-error / not-done ignored). */
 export function normaliseProcedure(
-  resource: Json,
+  resource: Received<R4.Procedure & R3.Procedure & R2.Procedure>,
   terminology: Terminology,
   window: DateWindow,
 ): ProcedureRecord | undefined {
