@@ -101,6 +101,8 @@ describe('NDC forms', () => {
     ['0002-8400-01', 'teriparatide', 'unknown'],
     ['00002840001', 'teriparatide', 'unknown'],
     ['0093-3098-29', 'oral-bisphosphonate', 'unknown'],
+    ['55513-880-02', 'romosozumab', 'unknown'],
+    ['55513088001', 'romosozumab', 'unknown'],
   ])('NDC %s is %s (%s), a coded match', (code, agent, regimen) => {
     expect(agentOf(NDC, code)).toMatchObject({ agent, regimen, matchedByText: false });
     expect(agentOf('urn:oid:2.16.840.1.113883.6.69', code)).toMatchObject({ agent });
@@ -126,7 +128,8 @@ describe('NDC forms', () => {
     for (const c of ndc) {
       expect(ndcProductCandidates(c.code)).toHaveLength(1);
       expect(c.label).toBe('V-FDA');
-      expect(c.source).toMatch(/openFDA/);
+      // Each from an FDA source: the openFDA NDC directory, or the DailyMed label's NDC list.
+      expect(c.source).toMatch(/openFDA|DailyMed label .*set id [0-9a-f-]{36}/);
     }
   });
 });

@@ -67,6 +67,12 @@ describe('romosozumab (R9)', () => {
       facts: { eventType: 'myocardial infarction', eventDate: '2024-12-15', monthsSinceEvent: 6 },
     });
   });
+  it('a romosozumab draft coded only by its NDC (Evenity 55513-0880-02) is recognised: MI → critical', () => {
+    const draft = F.draftMedication(F.ROMOSOZUMAB_NDC, 'romo-ndc');
+    expect(
+      byId(order([F.condition(F.icd('I21.4'), { onset: '2024-12-15' })], [draft]), 'ORDER-ROMO-CV'),
+    ).toMatchObject({ indicator: 'critical', draftOrderRef: 'MedicationRequest/romo-ndc' });
+  });
   it('365 days → critical; 366 days → ORDER-ROMO-CV-OLD warning', () => {
     expect(orderIds(order([F.condition(F.icd('I63.9'), { onset: '2024-06-15' })], [ROMO_DRAFT()]))).toEqual([
       'ORDER-ROMO-CV',

@@ -82,6 +82,8 @@ export const TERIPARATIDE: CodeSpec = {
   display: 'teriparatide 0.25 MG/ML pen',
 };
 export const ROMOSOZUMAB: CodeSpec = { text: 'romosozumab-aqqg 105 MG/1.17 ML (Evenity) 210 mg SC monthly' };
+/** Evenity by its 11-digit package NDC only (no text, no display): a coded match or nothing. */
+export const ROMOSOZUMAB_NDC: CodeSpec = { system: 'http://hl7.org/fhir/sid/ndc', code: '55513088002' };
 
 export function administration(
   med: CodeSpec,
