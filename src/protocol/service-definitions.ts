@@ -23,6 +23,8 @@ const serviceFile = z.object({
 
 const templatesFile = z.object({
   prefetch: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1)),
+  /** Keys that only add evidence: a client without fhirServer may leave them out (see ServiceDefinition). */
+  supplementary: z.array(z.string()).optional(),
 });
 
 export interface ServiceDefinition {
@@ -32,12 +34,23 @@ export interface ServiceDefinition {
   description: string;
   usageRequirements?: string;
   prefetch: Record<string, string>;
+  /**
+   * Prefetch keys that only add evidence to what the other keys hold (dispensed and billed doses, issue #16): a
+   * client that built its prefetch from an older discovery document leaves them out, and without a fhirServer they
+   * are read as "no data" (named on the cards) instead of a 412. Only in the service layer, never in discovery.
+   */
+  supplementaryPrefetch: readonly string[];
 }
 
 /** Check `hooks/services.json` and `hooks/prefetch-templates.json` (parsed JSON) and build the definitions. */
 export function parseServiceDefinitions(servicesJson: unknown, templatesJson: unknown): ServiceDefinition[] {
   const { services } = serviceFile.parse(servicesJson);
-  const shared = templatesFile.parse(templatesJson).prefetch;
+  const templates = templatesFile.parse(templatesJson);
+  const shared = templates.prefetch;
+  const supplementary = templates.supplementary ?? [];
+  for (const key of supplementary)
+    if (!Object.hasOwn(shared, key))
+      throw new Error(`hooks/prefetch-templates.json: supplementary key ${key} has no template`);
   const ids = new Set<string>();
   return services.map((s) => {
     // The sandbox keys services by id: a duplicate id silently hides one of them.
@@ -45,7 +58,8 @@ export function parseServiceDefinitions(servicesJson: unknown, templatesJson: un
     ids.add(s.id);
     const prefetch = s.prefetch ?? shared;
     for (const [key, template] of Object.entries(prefetch)) assertValidTemplate(s.hook, key, template);
-    return { ...s, prefetch };
+    const supplementaryPrefetch = supplementary.filter((key) => Object.hasOwn(prefetch, key));
+    return { ...s, prefetch, supplementaryPrefetch };
   });
 }
 

@@ -158,6 +158,7 @@ function resolveRequestPrefetch(
       context: request.context,
       ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}),
       ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
+      supplementaryKeys: service.supplementaryPrefetch,
     },
     {
       client: fhir.client,

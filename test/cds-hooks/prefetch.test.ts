@@ -243,7 +243,11 @@ describe('prefetch resolution against a real FHIR server', () => {
     const res = await app.inject({ method: 'POST', url: SERVICE.patientView, payload: body });
     const err = expectErrorBody(res, 412);
     expect(err.message).toMatch(/no fhirServer/);
-    expect((err.details as { missingPrefetch: string[] }).missingPrefetch).toHaveLength(9);
+    // The two supplementary keys (dispensed and billed doses) are not required: only the seven others are named.
+    const missing = (err.details as { missingPrefetch: string[] }).missingPrefetch;
+    expect(missing).toHaveLength(7);
+    expect(missing).not.toContain('medicationDispenses');
+    expect(missing).not.toContain('chargeItems');
   });
 
   it('412 when the FHIR server is dead (connection refused), and the service keeps serving', async () => {

@@ -13,6 +13,9 @@ import { expandTemplate } from './templates.js';
  *   from fhirServer; every such key is fetched in parallel under one deadline;
  * - fetching is capability-aware (fallback-query.ts): a key whose resource type or parameters the server does not
  *   support is `unavailable` — no data from this server, listed so that the cards can say so — never a 412;
+ * - a `supplementary` key (it only adds evidence to the others) that is not provided while there is no fhirServer
+ *   is `unavailable` too: a client that built its prefetch from an older discovery document still gets cards,
+ *   which name the missing data;
  * - anything else that cannot be had (no fhirServer, FHIR error, timeout, caps) → 412 naming the keys.
  */
 
@@ -47,6 +50,8 @@ export interface ResolveInput {
   context: Record<string, unknown>;
   fhirServer?: string;
   accessToken?: string;
+  /** Keys that only add evidence (ServiceDefinition.supplementaryPrefetch). */
+  supplementaryKeys?: readonly string[];
 }
 
 export interface ResolveOptions {
@@ -121,6 +126,17 @@ export async function resolvePrefetch(
     }
   }
   const unavailable: UnavailableSource[] = [];
+  if (!input.fhirServer) {
+    // Without a server, a supplementary key that was not provided is no data; any other key is a 412.
+    const supplementary = new Set(input.supplementaryKeys);
+    for (let i = needsServer.length - 1; i >= 0; i--) {
+      const p = needsServer[i]!;
+      if (p.kind !== 'fetch' || !supplementary.has(p.key)) continue;
+      sources[p.key] = 'unavailable';
+      unavailable.unshift({ key: p.key, resourceType: templateType(input.templates[p.key]!) });
+      needsServer.splice(i, 1);
+    }
+  }
   if (needsServer.length === 0) return { resources: dedupe(resources), sources, unavailable };
 
   const keys = needsServer.map((p) => p.key);
@@ -207,6 +223,9 @@ export async function resolvePrefetch(
   }
   return { resources: dedupe(resources), sources, unavailable };
 }
+
+/** The resource type a template reads (`MedicationDispense?patient=…` → MedicationDispense). */
+const templateType = (template: string) => template.split(/[/?]/, 1)[0]!;
 
 /** The same resource may arrive under several keys (or pages): keep one copy per type/id. */
 function dedupe(resources: FhirResource[]): FhirResource[] {
