@@ -1,7 +1,10 @@
 # Osteoporosis CDS Hooks service. Two stages:
 #   build   — full dependencies from the lockfile, compiles TypeScript to dist/. Also the image of the compose
 #             stack's one-shot demo loader (it needs tsx and demo/), so it keeps demo/ and the dev dependencies.
-#   runtime — production dependencies only, the compiled code and the data folders the app reads; runs as `node`.
+#   runtime — production dependencies only, the compiled service and operator commands (dist/src, dist/scripts) and
+#             the data folders the app reads; runs as `node`. Not the demo fixtures (dist/fixtures: synthetic patients
+#             for the preview page and the demo) nor the preview page's browser bundle: the preview is a development
+#             tool, off in this image.
 #             `npm run report` / `npm run migrate` need tsx (a dev dependency), so the image runs their compiled
 #             form instead: `node dist/scripts/report.js`, `node dist/scripts/migrate.js`.
 #
@@ -17,6 +20,7 @@ COPY src ./src
 COPY hooks ./hooks
 COPY cards ./cards
 COPY valuesets ./valuesets
+COPY fixtures ./fixtures
 COPY demo ./demo
 COPY docker/wait-for-http.mjs ./docker/wait-for-http.mjs
 COPY scripts/tsconfig.ops.json scripts/report.ts scripts/migrate.ts ./scripts/
@@ -37,7 +41,8 @@ WORKDIR /app
 # Production dependencies only, exactly as locked; the npm cache is dropped to keep the layer small.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/scripts ./dist/scripts
 COPY --from=build /app/hooks ./hooks
 COPY --from=build /app/cards ./cards
 COPY --from=build /app/valuesets ./valuesets

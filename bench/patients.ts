@@ -1,5 +1,6 @@
 import { SYSTEMS } from '../src/clinical/terminology/systems.js';
 import type { FhirResource } from '../src/protocol/types.js';
+import { FHIR_CODE_SYSTEMS } from '../fixtures/fhir-builders.js';
 
 /**
  * Synthetic patients for the benchmark: a realistic chart (years of unrelated prescriptions, problems, labs and
@@ -154,10 +155,10 @@ function relevantCore(
       id: nextId('cond'),
       subject,
       clinicalStatus: {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+        coding: [{ system: FHIR_CODE_SYSTEMS.conditionClinical, code: 'active' }],
       },
       verificationStatus: {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }],
+        coding: [{ system: FHIR_CODE_SYSTEMS.conditionVerification, code: 'confirmed' }],
       },
       code: { coding: [{ system: ICD10CM, code: 'M81.0', display: 'Age-related osteoporosis' }] },
       onsetDateTime: isoDate(monthsAgo(now, 60)),
@@ -217,7 +218,7 @@ function denosumabDose(date: Date, subject: { reference: string }, id: string): 
     effectiveDateTime: date.toISOString(),
     dosage: {
       route: { coding: [{ system: SNOMED, code: '34206005', display: 'Subcutaneous route' }] },
-      dose: { value: 60, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' },
+      dose: { value: 60, unit: 'mg', system: SYSTEMS.ucum, code: 'mg' },
     },
   };
 }
@@ -234,16 +235,14 @@ function vertebralFracture(
     id,
     subject,
     clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+      coding: [{ system: FHIR_CODE_SYSTEMS.conditionClinical, code: 'active' }],
     },
     verificationStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }],
+      coding: [{ system: FHIR_CODE_SYSTEMS.conditionVerification, code: 'confirmed' }],
     },
     category: [
       {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' },
-        ],
+        coding: [{ system: FHIR_CODE_SYSTEMS.conditionCategory, code: 'encounter-diagnosis' }],
       },
     ],
     code: { coding: [{ system: ICD10CM, code, display }], text: display },
@@ -268,14 +267,12 @@ function lab(
     subject,
     category: [
       {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
-        ],
+        coding: [{ system: FHIR_CODE_SYSTEMS.observationCategory, code: 'laboratory' }],
       },
     ],
     code: { coding: [{ system: LOINC, code, display }], text: display },
     effectiveDateTime: date.toISOString(),
-    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+    valueQuantity: { value, unit, system: SYSTEMS.ucum, code: unit },
   } satisfies FhirResource;
 }
 
@@ -337,7 +334,7 @@ function unrelatedResource(
         clinicalStatus: {
           coding: [
             {
-              system: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+              system: FHIR_CODE_SYSTEMS.conditionClinical,
               code: pick(['active', 'resolved'] as const),
             },
           ],

@@ -4,8 +4,8 @@ import { loadConfig } from '../src/config/index.js';
 import { serverOptions } from '../src/server-options.js';
 import { loadServiceDefinitions } from '../src/service/knowledge.js';
 import type { Card } from '../src/protocol/types.js';
-import { demoPatients, type DemoPatient } from '../src/preview/demo-patients.js';
-import { hookRequest, hooksFor, serviceFor, transactionBundle } from '../src/preview/demo-requests.js';
+import { demoPatients, type DemoPatient } from '../fixtures/demo-patients.js';
+import { hookRequest, hooksFor, serviceFor, transactionBundle } from '../fixtures/demo-requests.js';
 import { startDemoFhirServer, type DemoFhirServer } from './fhir-server.js';
 import type { HookResult } from './print-cards.js';
 

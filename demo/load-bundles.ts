@@ -1,5 +1,5 @@
-import type { DemoPatient } from '../src/preview/demo-patients.js';
-import { transactionBundle } from '../src/preview/demo-requests.js';
+import type { DemoPatient } from '../fixtures/demo-patients.js';
+import { transactionBundle } from '../fixtures/demo-requests.js';
 
 /** POSTs each demo patient's transaction Bundle to a FHIR R4 server base (HAPI, Medplum, the embedded one…). */
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { demoPatients } from '../src/preview/demo-patients.js';
+import { demoPatients } from '../fixtures/demo-patients.js';
 import { loadDemoPatients } from './load-bundles.js';
 
 /**

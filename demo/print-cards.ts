@@ -1,5 +1,5 @@
 import type { Card, HookName, Indicator } from '../src/protocol/types.js';
-import type { DemoPatient } from '../src/preview/demo-patients.js';
+import type { DemoPatient } from '../fixtures/demo-patients.js';
 
 /** Terminal rendering of hook results: one block per patient and hook, then a coverage summary. */
 

@@ -41,7 +41,7 @@ const STAND_INS = [
   ['localhost/dmab-stand-in/postgres:15-bookworm', 'postgres.Containerfile'],
   ['localhost/dmab-stand-in/redis:7.0-bookworm', 'redis.Containerfile'],
 ] as const;
-/** A demo patient whose chart gives a card (src/preview/demo-patients.ts). */
+/** A demo patient whose chart gives a card (fixtures/demo-patients.ts). */
 const DEMO_PATIENT = 'demo-dmab-lapse';
 
 const list = new Checklist('check:compose — docker/compose.yaml brought up with podman and checked');

@@ -5,7 +5,8 @@
  *   2. the TypeScript build (`npm run build`'s tsc project) is compiled into its dist/;
  *   3. the data folders the app reads (hooks/, cards/, valuesets/) and the HEALTHCHECK script are copied in;
  *   4. `node dist/src/server.js` starts with the image's environment (NODE_ENV=production) on a free port;
- *   5. /healthz, /readyz, discovery, one hook call, /metrics and the HEALTHCHECK script are checked;
+ *   5. /healthz, /readyz, discovery, one hook call, /metrics and the HEALTHCHECK script are checked, and the image
+ *      holds no demo data (no compiled file carries the demo tag; /preview answers 404);
  *   6. SIGTERM stops it with exit code 0;
  *   7. the operator commands the image carries compiled (`node dist/scripts/migrate.js`, `node dist/scripts/report.js`)
  *      run against the store the server left behind, and the report counts the cards of the hook call (nothing lost
@@ -15,13 +16,23 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectPath } from '../src/paths.js';
+import { DEMO_TAG } from '../fixtures/fhir-builders.js';
 
 const run = promisify(execFile);
 
@@ -59,6 +70,18 @@ export interface RuntimeCheckReport {
   migrateExit: number | null;
   /** Cards shown according to `node dist/scripts/report.js --json` after the server stopped (null if it failed). */
   reportedCardsShown: number | null;
+  /** Files of the image's dist/ that carry the demo fixtures' tag (synthetic patients): none in production. */
+  demoDataFiles: string[];
+  /** What GET /preview answers in the image (the page is a development tool; 404 in production). */
+  previewStatus: number;
+}
+
+/** Files under `dir` whose text contains the demo fixtures' tag. */
+function filesWithDemoData(dir: string): string[] {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && readFileSync(join(e.parentPath, e.name), 'utf8').includes(DEMO_TAG.system))
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 }
 
 export const patientViewCall = () => ({
@@ -258,6 +281,7 @@ export async function runRuntimeCheck(
       ),
     );
     const metrics = await (await fetch(`${base}/metrics`)).text();
+    const previewStatus = (await fetch(`${base}/preview`)).status;
 
     // STOPSIGNAL SIGTERM
     child.kill('SIGTERM');
@@ -298,6 +322,8 @@ export async function runRuntimeCheck(
       exitSignal,
       migrateExit: migrate.code,
       reportedCardsShown,
+      demoDataFiles: filesWithDemoData(join(dir, 'dist')),
+      previewStatus,
     };
     return result;
   } catch (err) {
@@ -326,6 +352,8 @@ if (invokedDirectly) {
         report.healthcheckScriptExit === 0 &&
         report.migrateExit === 0 &&
         report.reportedCardsShown === report.cards &&
+        report.demoDataFiles.length === 0 &&
+        report.previewStatus === 404 &&
         report.devDependenciesInstalled.length === 0;
       process.exit(ok ? 0 : 1);
     })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CodeableConcept, Dosage, MedicationRequest, ServiceRequest } from 'fhir/r4.js';
 import type { FhirResource } from '../protocol/types.js';
+import { SYSTEMS } from '../clinical/terminology/systems.js';
 import type { Concept, OrderDefinition } from './content-schema.js';
 
 /**
@@ -36,8 +37,6 @@ export interface CompiledOrder {
   build(request: OrderRequest): SuggestedOrder;
 }
 
-const UCUM = 'http://unitsofmeasure.org';
-
 function codeableConcept(concept: Concept): CodeableConcept {
   if (concept.coding === undefined) return { text: concept.text };
   // The verification label documents the code's provenance in the content file; it is not a FHIR element.
@@ -65,7 +64,7 @@ export function compileOrder(key: string, definition: OrderDefinition): Compiled
         doseQuantity: {
           value: definition.dosage.dose.value,
           unit: definition.dosage.dose.unit,
-          system: UCUM,
+          system: SYSTEMS.ucum,
           code: definition.dosage.dose.ucum,
         },
       },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, Card, FhirResource, Suggestion } from '../protocol/types.js';
+import { SYSTEMS } from '../clinical/terminology/systems.js';
 import { alphanumericTopicCode } from './topic-codes.js';
 
 /**
@@ -15,12 +16,10 @@ import { alphanumericTopicCode } from './topic-codes.js';
  * offered once.
  */
 
-export const RXNORM_URL = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-export const NDC_URL = 'http://hl7.org/fhir/sid/ndc';
 /** HL7 OIDs of RxNorm and NDC (HL7 OID registry), as Epic reads them. */
 export const RXNORM_OID = 'urn:oid:2.16.840.1.113883.6.88';
 export const NDC_OID = 'urn:oid:2.16.840.1.113883.6.69';
-const OID_OF: Record<string, string> = { [RXNORM_URL]: RXNORM_OID, [NDC_URL]: NDC_OID };
+const OID_OF: Record<string, string> = { [SYSTEMS.rxnorm]: RXNORM_OID, [SYSTEMS.ndc]: NDC_OID };
 
 export const EPIC_ALTERNATIVES_NOTE =
   '**Options marked "choose one" are alternatives: accept the orders of one option only.**';

@@ -24,6 +24,17 @@ describe('import layers (docs/architecture.md)', () => {
     ]);
   });
 
+  it('keeps the demo fixtures out of src/: a static import of fixtures/ is reported (the preview loads them at run time)', () => {
+    expect(
+      layerViolations([
+        {
+          path: 'src/preview/chart-summary.ts',
+          text: "import { demoPatients } from '../../fixtures/demo-patients.js';",
+        },
+      ]),
+    ).toEqual(['src/preview/chart-summary.ts imports fixtures/demo-patients.ts, which is in no layer']);
+  });
+
   it('allows imports within a layer and downwards, and names files outside every layer', () => {
     expect(
       layerViolations([

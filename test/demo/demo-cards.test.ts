@@ -4,8 +4,8 @@ import { buildTestApp } from '../support/build-app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadServiceDefinitions } from '../../src/service/knowledge.js';
 import type { Card } from '../../src/protocol/types.js';
-import { demoPatients } from '../../src/preview/demo-patients.js';
-import { hookRequest, hooksFor, serviceFor } from '../../src/preview/demo-requests.js';
+import { demoPatients } from '../../fixtures/demo-patients.js';
+import { hookRequest, hooksFor, serviceFor } from '../../fixtures/demo-requests.js';
 
 /**
  * Every demo patient shows the card it was made for, on its hook, with its indicator, and the "no card" patients

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE_IDS } from '../../src/clinical/findings.js';
 import { loadServiceDefinitions } from '../../src/service/knowledge.js';
-import { dateBefore } from '../../src/preview/calendar.js';
-import { demoPatients, HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
-import { hookRequest, prefetchFor, serviceFor, transactionBundle } from '../../src/preview/demo-requests.js';
+import { dateBefore } from '../../fixtures/calendar.js';
+import { demoPatients, HOSTILE_DISPLAY_TEXT } from '../../fixtures/demo-patients.js';
+import { hookRequest, prefetchFor, serviceFor, transactionBundle } from '../../fixtures/demo-requests.js';
 
 const NOW = new Date('2025-06-15T12:00:00Z');
 const DATE_FIELDS = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPatients } from '../../src/preview/demo-patients.js';
-import { transactionBundle } from '../../src/preview/demo-requests.js';
+import { demoPatients } from '../../fixtures/demo-patients.js';
+import { transactionBundle } from '../../fixtures/demo-requests.js';
 import { startDemoFhirServer, type DemoFhirServer } from '../../demo/fhir-server.js';
 import { loadDemoPatients } from '../../demo/load-bundles.js';
 

@@ -8,7 +8,7 @@ import { buildTestApp, testConfig } from '../support/build-app.js';
 import { createEngine } from '../../src/service/engine.js';
 import { loadProjectKnowledge } from '../../src/service/knowledge.js';
 import { projectPath } from '../../src/paths.js';
-import { HOSTILE_DISPLAY_TEXT } from '../../src/preview/demo-patients.js';
+import { HOSTILE_DISPLAY_TEXT } from '../../fixtures/demo-patients.js';
 import { INDICATOR_COLOURS } from '../../src/preview/page/styles.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumUnavailable, freshUserDataDir } from './support/chromium.js';
 

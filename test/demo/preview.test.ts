@@ -62,6 +62,10 @@ describe('card preview page switch', () => {
     expect(preview({ NODE_ENV: 'production', PREVIEW_ENABLED: 'true' }).enabled).toBe(true);
     expect(preview({ NODE_ENV: 'development' }).enabled).toBe(true);
     expect(preview({ NODE_ENV: 'test' }).enabled).toBe(true);
+    // Asked for explicitly (a build without the demo fixtures then refuses to start) or on by default.
+    expect(preview({ NODE_ENV: 'production', PREVIEW_ENABLED: 'true' }).requested).toBe(true);
+    expect(preview({ NODE_ENV: 'development' }).requested).toBe(false);
+    expect(preview({ NODE_ENV: 'development', PREVIEW_ENABLED: 'false' }).requested).toBe(false);
     expect(() => preview({ PREVIEW_ENABLED: 'maybe' })).toThrow(/PREVIEW_ENABLED/);
   });
 

@@ -61,6 +61,16 @@ describe('Dockerfile', () => {
     expect(copies.some((c) => /(^|\s)(\.\/)?(src|test)\b/.test(c))).toBe(false);
   });
 
+  it('copies only the compiled service and operator commands from dist/, never the demo fixtures', () => {
+    const fromBuild = instructionsOf(runtime, 'COPY')
+      .map(argumentsOf)
+      .filter((c) => c.startsWith('/app/dist'));
+    expect(fromBuild).toEqual(['/app/dist/src ./dist/src', '/app/dist/scripts ./dist/scripts']);
+    const buildStageCopies = instructionsOf(build!, 'COPY').map(argumentsOf);
+    // The build stage compiles fixtures/ (the demo loader and a local `npm start` use them); the image does not.
+    expect(buildStageCopies.some((c) => /^fixtures\b/.test(c))).toBe(true);
+  });
+
   it('sets NODE_ENV=production, HOST=0.0.0.0 and exposes the port it listens on', () => {
     const env = propertiesOf(runtime, 'ENV');
     expect(env.get('NODE_ENV')).toBe('production');
@@ -135,6 +145,7 @@ describe('.dockerignore', () => {
       'cards',
       'valuesets',
       'demo',
+      'fixtures',
       'scripts',
       'package.json',
       'package-lock.json',

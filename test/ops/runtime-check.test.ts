@@ -7,7 +7,7 @@ import { runRuntimeCheck } from '../../scripts/runtime-check.js';
  * machine compiles better-sqlite3 when its prebuilt binary cannot be downloaded, hence the generous timeout.
  */
 describe('runtime stage reproduced without Docker', () => {
-  it('installs no dev dependencies, serves health, discovery and a hook call, exits 0 on SIGTERM, and runs report/migrate', async () => {
+  it('installs no dev dependencies, serves health, discovery and a hook call, exits 0 on SIGTERM, and runs report/migrate, with no demo data', async () => {
     const report = await runRuntimeCheck();
     // Timings are reported, never asserted (performance belongs to the bench).
     console.info(
@@ -29,5 +29,8 @@ describe('runtime stage reproduced without Docker', () => {
     // The operator commands run in the image without tsx, and the card log kept every card of the hook call.
     expect(report.migrateExit).toBe(0);
     expect(report.reportedCardsShown).toBe(report.cards);
+    // No demo patients in the image: no compiled file carries the fixtures' tag, and the preview page is absent.
+    expect(report.demoDataFiles).toEqual([]);
+    expect(report.previewStatus).toBe(404);
   }, 600_000);
 });

@@ -5,12 +5,14 @@ import { previewHtml } from '../../preview/page/html.js';
 import { previewCss } from '../../preview/page/styles.js';
 import { markdownClientScript } from '../../preview/page/markdown-client.js';
 import { pageClientScript } from '../../preview/page/page-client.js';
-import { previewPatients } from '../../preview/preview-data.js';
+import { loadPreviewFixtures } from '../../preview/preview-data.js';
 
 /**
  * The developer card-preview page: `GET /preview` (the page), its script and styles, and `GET /preview/patients`
  * (the demo patients, dated relative to the service's clock, with a ready hook request each). The page calls the
- * real `/cds-services/{id}` endpoints. Registered only when `config.preview.enabled`.
+ * real `/cds-services/{id}` endpoints. Registered only when `config.preview.enabled`, and only where the demo
+ * fixtures exist (the source tree, a local build): the production image has none, so there the page is off (with a
+ * warning), or start-up fails when PREVIEW_ENABLED=true asked for it.
  */
 
 /** Everything the page needs is same-origin; nothing may be framed, inlined or sent elsewhere. */
@@ -29,6 +31,14 @@ const clientScript = markdownClientScript + '\n' + pageClientScript;
 
 const preview: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (app, { services }) => {
   if (!app.config.preview.enabled) return;
+  const fixtures = await loadPreviewFixtures();
+  if (!fixtures) {
+    const why =
+      'this build has no demo fixtures (the production image leaves fixtures/ out): the preview page is a development tool, run it from the source tree (npm run dev) or a local npm run build';
+    if (app.config.preview.requested) throw new Error(`PREVIEW_ENABLED=true, but ${why}`);
+    app.log.warn(`preview page off: ${why}`);
+    return;
+  }
 
   const hidden = { schema: { hide: true } };
 
@@ -59,9 +69,10 @@ const preview: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (ap
 
   app.get('/preview/patients', hidden, async (_request, reply) => {
     const now = app.clock();
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ generatedFor: now.toISOString().slice(0, 10), patients: previewPatients(services, now) });
+    return reply.header('cache-control', 'no-store').send({
+      generatedFor: now.toISOString().slice(0, 10),
+      patients: fixtures.previewPatients(services, now),
+    });
   });
 };
 

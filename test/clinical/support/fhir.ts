@@ -1,5 +1,6 @@
 import type { FhirResource } from '../../../src/protocol/types.js';
 import { SYSTEMS } from '../../../src/clinical/terminology/systems.js';
+import { FHIR_CODE_SYSTEMS } from '../../../fixtures/fhir-builders.js';
 
 /** Small builders for FHIR R4 test resources (knowledge.md section 3 defaults: woman, 72 y, M81.0). */
 
@@ -220,7 +221,7 @@ export function condition(
     clinicalStatus: {
       coding: [
         {
-          system: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+          system: FHIR_CODE_SYSTEMS.conditionClinical,
           code: opts.clinicalStatus ?? 'active',
         },
       ],
@@ -228,7 +229,7 @@ export function condition(
     verificationStatus: {
       coding: [
         {
-          system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+          system: FHIR_CODE_SYSTEMS.conditionVerification,
           code: opts.verification ?? 'confirmed',
         },
       ],
@@ -283,7 +284,7 @@ export function observation(
             {
               coding: [
                 {
-                  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+                  system: FHIR_CODE_SYSTEMS.observationInterpretation,
                   code: opts.interpretation,
                 },
               ],

@@ -1,4 +1,5 @@
 import type { FhirResource } from '../../../src/protocol/types.js';
+import { SYSTEMS } from '../../../src/clinical/terminology/systems.js';
 import * as F from '../../clinical/support/fhir.js';
 
 /**
@@ -28,8 +29,8 @@ export interface Family {
 
 type Json = Record<string, unknown>;
 const clone = <T>(v: T): T => structuredClone(v);
-const NDC = 'http://hl7.org/fhir/sid/ndc';
-const HCPCS = 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
+const NDC = SYSTEMS.ndc;
+const HCPCS = SYSTEMS.hcpcs;
 const isMedType = (t: string) =>
   t === 'MedicationAdministration' || t === 'MedicationStatement' || t === 'MedicationRequest';
 
