@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectPath } from '../src/paths.js';
-import { Checklist, expectThat } from './check-lib/checklist.js';
+import { Checklist, expectThat, waitForOk } from './check-lib/checklist.js';
 import { ensureCompose, startPodmanApi } from './check-lib/compose.js';
 import {
   buildImage,
@@ -181,16 +181,7 @@ async function main() {
     return { value: undefined, detail: `${loaded} patients loaded` };
   });
   await list.check('the service is ready, on 127.0.0.1 only', async () => {
-    const started = performance.now();
-    for (;;) {
-      const status = await fetch(`${base}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (performance.now() - started > 180_000) throw new Error(`/readyz answered ${status} for 180 s`);
-      await sleep(500);
-    }
+    await waitForOk(`${base}/readyz`, 180_000, 500);
     const published = await podman(['port', `${PROJECT}-cds-1`]);
     expectThat(
       published.split('\n').every((l) => l.includes('127.0.0.1:')),
@@ -278,22 +269,13 @@ async function main() {
   });
 }
 
-main()
-  .catch((err: unknown) => {
-    if (!list.failed) {
-      list.failed = true;
-      process.stdout.write(`  ✗ ${(err as Error).message}\n`);
-    }
-  })
-  .finally(() =>
-    list.finish(async () => {
-      if (up)
-        await composeRun(['down', '--volumes', '--timeout', '40'], 300_000).catch((err: Error) =>
-          list.log(err.message),
-        );
-      await stopApi?.();
-      if (process.env.CHECK_IMAGE_KEEP !== '1') for (const tag of builtImages) await removeImage(tag);
-      rmSync(scratch, { recursive: true, force: true });
-      list.log('compose down --volumes; removed the images it built (stand-ins and base stay cached)');
-    }),
-  );
+list.run(main, async () => {
+  if (up)
+    await composeRun(['down', '--volumes', '--timeout', '40'], 300_000).catch((err: Error) =>
+      list.log(err.message),
+    );
+  await stopApi?.();
+  if (process.env.CHECK_IMAGE_KEEP !== '1') for (const tag of builtImages) await removeImage(tag);
+  rmSync(scratch, { recursive: true, force: true });
+  list.log('compose down --volumes; removed the images it built (stand-ins and base stay cached)');
+});

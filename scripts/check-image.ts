@@ -12,14 +12,13 @@
  * Exits non-zero on the first failure. Needs root and a few GB of disk (vfs storage). See docs/operations.md.
  */
 import { freePort, patientViewCall } from './runtime-check.js';
-import { Checklist, expectThat } from './check-lib/checklist.js';
+import { Checklist, expectThat, waitForOk } from './check-lib/checklist.js';
 import {
   buildImage,
   ensurePodman,
   ensureStandInBase,
   podman,
   removeImage,
-  sleep,
   type BuildResult,
 } from './check-lib/podman.js';
 
@@ -55,20 +54,6 @@ async function runContainer(name: string, port: number): Promise<string> {
     `SHUTDOWN_TIMEOUT_MS=${SHUTDOWN_TIMEOUT_MS}`,
     TAG,
   ]);
-}
-
-async function waitFor(url: string, limitMs = 90_000): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200)
-        return performance.now() - started;
-    } catch {
-      // not up yet
-    }
-    if (performance.now() - started > limitMs) throw new Error(`${url} did not answer 200 in ${limitMs} ms`);
-    await sleep(100);
-  }
 }
 
 async function execIn(name: string, command: string): Promise<{ code: number; out: string }> {
@@ -134,11 +119,11 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   await list.check('container starts with a read-only root filesystem', async () => {
     await runContainer(NAME, port);
-    const ms = await waitFor(`${base}/healthz`);
+    const ms = await waitForOk(`${base}/healthz`, 90_000, 100);
     return { value: undefined, detail: `/healthz 200 after ${Math.round(ms)} ms` };
   });
   await list.check('/readyz answers 200', async () => {
-    await waitFor(`${base}/readyz`);
+    await waitForOk(`${base}/readyz`, 90_000, 100);
   });
   await list.check('runs as uid 1000 (node)', async () => {
     const { out } = await execIn(NAME, 'id -u; id -un');
@@ -208,7 +193,7 @@ async function main() {
 
   await list.check('a new container on the same volume still has the cards and the feedback', async () => {
     await runContainer(`${NAME}-2`, port);
-    await waitFor(`${base}/readyz`);
+    await waitForOk(`${base}/readyz`, 90_000, 100);
     const { code, out } = await execIn(`${NAME}-2`, 'node dist/scripts/report.js --json --days 1');
     expectThat(code === 0, `report.js failed: ${out}`);
     const report = JSON.parse(out) as { groups: { shown: number; accepted: number; overridden: number }[] };
@@ -232,21 +217,12 @@ async function main() {
   });
 }
 
-main()
-  .catch((err: unknown) => {
-    if (!list.failed) {
-      list.failed = true;
-      process.stdout.write(`  ✗ ${(err as Error).message}\n`);
-    }
-  })
-  .finally(() =>
-    list.finish(async () => {
-      await podman(['rm', '--force', '--time', '0', NAME, `${NAME}-2`]).catch(() => undefined);
-      await podman(['volume', 'rm', '--force', VOLUME]).catch(() => undefined);
-      const keep = process.env.CHECK_IMAGE_KEEP === '1';
-      if (built && !keep) await removeImage(TAG);
-      list.log(
-        `removed the containers, the volume${keep ? '' : ' and the image'} (the stand-in base stays cached)`,
-      );
-    }),
+list.run(main, async () => {
+  await podman(['rm', '--force', '--time', '0', NAME, `${NAME}-2`]).catch(() => undefined);
+  await podman(['volume', 'rm', '--force', VOLUME]).catch(() => undefined);
+  const keep = process.env.CHECK_IMAGE_KEEP === '1';
+  if (built && !keep) await removeImage(TAG);
+  list.log(
+    `removed the containers, the volume${keep ? '' : ' and the image'} (the stand-in base stays cached)`,
   );
+});

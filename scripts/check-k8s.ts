@@ -101,11 +101,4 @@ async function main() {
   else list.log('smoke run skipped (--no-smoke)');
 }
 
-main()
-  .catch((err: unknown) => {
-    if (!list.failed) {
-      list.failed = true;
-      process.stdout.write(`  ✗ ${(err as Error).message}\n`);
-    }
-  })
-  .finally(() => list.finish(async () => undefined));
+list.run(main);

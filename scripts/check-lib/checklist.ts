@@ -34,6 +34,21 @@ export class Checklist {
     }
   }
 
+  /**
+   * Runs the checks of `main`, then `cleanup` whatever happened, and exits: 0 when every check passed. An error
+   * thrown outside a check (e.g. in set-up) is reported as a failed line too.
+   */
+  run(main: () => Promise<void>, cleanup: () => Promise<void> = async () => undefined): void {
+    void main()
+      .catch((err: unknown) => {
+        if (!this.failed) {
+          this.failed = true;
+          process.stdout.write(`  ✗ ${(err as Error).message}\n`);
+        }
+      })
+      .finally(() => this.finish(cleanup));
+  }
+
   async finish(cleanup: () => Promise<void>): Promise<never> {
     try {
       await cleanup();
@@ -53,4 +68,22 @@ export const seconds = (ms: number) =>
 
 export function expectThat(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(message);
+}
+
+/**
+ * Polls `url` until it answers 200 (each try bounded to 2 s); resolves with the time it took, or throws after
+ * `limitMs` naming the last status seen (0 = no answer).
+ */
+export async function waitForOk(url: string, limitMs: number, intervalMs = 200): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return performance.now() - started;
+    if (performance.now() - started > limitMs)
+      throw new Error(`${new URL(url).pathname} answered ${status} for ${Math.round(limitMs / 1000)} s`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

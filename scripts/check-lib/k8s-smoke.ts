@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { freePort, patientViewCall } from '../runtime-check.js';
-import { expectThat, type Checklist } from './checklist.js';
+import { expectThat, waitForOk, type Checklist } from './checklist.js';
 import { cloneObjects, toYaml, type Deployment, type KubeObject } from './kube-objects.js';
-import { buildImage, ensurePodman, ensureStandInBase, podman, removeImage, sleep } from './podman.js';
+import { buildImage, ensurePodman, ensureStandInBase, podman, removeImage } from './podman.js';
 
 const TAG = 'localhost/dmab-cds-hooks:check-image';
 const DATABASE_URL = process.env.CHECK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -101,19 +101,10 @@ export async function smokeRunDeployment(rendered: KubeObject[], list: Checklist
     await list.check('podman kube play runs the Deployment; /readyz answers 200', async () => {
       await podman(['kube', 'play', playFile], { timeoutMs: 180_000 });
       played = true;
-      const started = performance.now();
-      for (;;) {
-        const status = await fetch(`${base}/readyz`).then(
-          (r) => r.status,
-          () => 0,
-        );
-        if (status === 200) break;
-        if (performance.now() - started > 120_000) throw new Error(`/readyz answered ${status} for 120 s`);
-        await sleep(200);
-      }
+      const readyMs = await waitForOk(`${base}/readyz`, 120_000);
       return {
         value: undefined,
-        detail: `ready ${Math.round(performance.now() - started)} ms after kube play`,
+        detail: `ready ${Math.round(readyMs)} ms after kube play`,
       };
     });
     await list.check('pod runs as uid 1000 with a read-only root filesystem', async () => {

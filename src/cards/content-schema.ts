@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATALOGUE_IDS } from '../clinical/findings.js';
+import { SHIPPABLE_LABELS, SHIPPABLE_VERIFICATION_LABELS } from '../clinical/terminology/valuesets.js';
 
 /**
  * The shape of the editable card content in cards/ (JSON). Checked with zod once at start-up; anything the schema
@@ -10,19 +11,8 @@ const text = z.string().trim().min(1);
 const httpsUrl = z.url({ protocol: /^https$/ });
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-/** knowledge.md §0.1 labels. UNVERIFIED codes must never be sent as codings (decision 12). */
-export const VERIFICATION_LABELS = [
-  'V-VSAC',
-  'V-HL7',
-  'V-FDA',
-  'V-NLM',
-  'V-CMS',
-  'V-LAB',
-  'V-REPO',
-  'PARTIAL',
-] as const;
-const verificationLabel = z.string().refine((l) => (VERIFICATION_LABELS as readonly string[]).includes(l), {
-  message: `must be one of ${VERIFICATION_LABELS.join(', ')} (UNVERIFIED codes may not be shipped: use text only)`,
+const verificationLabel = z.string().refine((l) => SHIPPABLE_LABELS.has(l), {
+  message: `must be one of ${SHIPPABLE_VERIFICATION_LABELS.join(', ')} (UNVERIFIED codes may not be shipped: use text only)`,
 });
 
 export const metaFileSchema = z.strictObject({

@@ -16,8 +16,11 @@ export const VERIFICATION_LABEL_URL = `${EXT}verification-label`;
 export const SOURCE_NOTE_URL = `${EXT}source-note`;
 export const CONCEPT_PROPERTY_URL = `${EXT}concept-property`;
 
-/** Labels of knowledge.md §0.1 that may be shipped; UNVERIFIED codes never become coded matches (decision 12). */
-export const SHIPPABLE_LABELS = new Set([
+/**
+ * Labels of knowledge.md §0.1 that may be shipped, for value-set codes and card-content codings alike; UNVERIFIED
+ * codes never become coded matches, nor codings sent in a card (decision 12).
+ */
+export const SHIPPABLE_VERIFICATION_LABELS = [
   'V-VSAC',
   'V-HL7',
   'V-FDA',
@@ -26,7 +29,8 @@ export const SHIPPABLE_LABELS = new Set([
   'V-LAB',
   'V-REPO',
   'PARTIAL',
-]);
+] as const;
+export const SHIPPABLE_LABELS: ReadonlySet<string> = new Set(SHIPPABLE_VERIFICATION_LABELS);
 
 export type ValueSetId =
   | 'denosumab'
