@@ -2,12 +2,8 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/index.js';
 import { projectPath } from '../../src/paths.js';
 
-/**
- * The environment variables the service reads, taken from the code itself: every name `loadConfig` asks for
- * (recorded through a proxy environment), plus the README configuration table (variables read outside
- * `loadConfig`, e.g. by the container HEALTHCHECK script). Nothing is listed by hand here.
- */
-export function serviceEnvNames(): Set<string> {
+/** Every environment variable name `loadConfig` asks for (recorded through a proxy environment). */
+export function configEnvNames(): Set<string> {
   const read = new Set<string>();
   const env = new Proxy({} as Record<string, string | undefined>, {
     get(_target, key) {
@@ -16,9 +12,22 @@ export function serviceEnvNames(): Set<string> {
     },
   });
   loadConfig(env);
-  const readme = readFileSync(projectPath('README.md'), 'utf8');
-  for (const m of readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)) read.add(m[1]!);
   return read;
+}
+
+/** The variables of the README's configuration table (one row per variable: `| \`NAME\` | …`). */
+export function readmeEnvNames(): Set<string> {
+  const readme = readFileSync(projectPath('README.md'), 'utf8');
+  return new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]!));
+}
+
+/**
+ * The environment variables the service reads, taken from the code itself (`configEnvNames`), plus the README
+ * configuration table (variables read outside `loadConfig`, e.g. by the container HEALTHCHECK script). Nothing is
+ * listed by hand here.
+ */
+export function serviceEnvNames(): Set<string> {
+  return new Set([...configEnvNames(), ...readmeEnvNames()]);
 }
 
 /** The image's own defaults (Dockerfile runtime ENV), for variables a manifest leaves unset. */
