@@ -47,7 +47,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   // Content is read and compiled first, synchronously, before load shedding starts watching the event loop.
   const knowledge = options.knowledge ?? loadProjectKnowledge();
   const { services } = knowledge;
-  const engine = options.engine ?? createEngine(knowledge, config.clinical);
+  const engine = options.engine ?? createEngine(knowledge, config.clinical, config.responseBounds);
   fastify.decorate('config', config);
   fastify.decorate('clock', options.clock ?? systemClock);
   fastify.decorate('cdsEvents', new CdsEvents());

@@ -159,6 +159,12 @@ export const FACT_SPECS: FactSpecs = {
     newStart: boolean,
   },
   'ONC-DMAB-STOP': { lastDoseDate: date, monthsSinceLastDose: number },
+  'ORDER-CHECK-INCOMPLETE': {
+    ordersReceived: number,
+    ordersChecked: number,
+    ordersNotChecked: optional(number),
+    cardsNotShown: optional(number),
+  },
 };
 
 /** The fact every finding carries (CommonFacts). */

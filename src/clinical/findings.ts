@@ -8,7 +8,10 @@ import type { Indicator } from '../protocol/types.js';
  * may use only the facts listed for its id here (plus the common ones), so both sides can be checked.
  */
 
-/** The card catalogue of knowledge.md R16: exactly these 23 ids, used verbatim as source.topic.code. */
+/**
+ * The card catalogue of knowledge.md R16 (and the later decisions), plus the service's own notice: exactly these
+ * ids, used verbatim as source.topic.code.
+ */
 export const CATALOGUE_IDS = [
   'DMAB-OVERDUE',
   'DMAB-LAPSE',
@@ -34,9 +37,17 @@ export const CATALOGUE_IDS = [
   'GIOP',
   'IMMUNOSUPP-DMAB',
   'ONC-DMAB-STOP',
+  // Issue 11 finding 7: not a clinical rule; the service layer adds it when MAX_DRAFT_ORDERS or MAX_CARDS cut a response.
+  'ORDER-CHECK-INCOMPLETE',
 ] as const;
 
 export type CatalogueId = (typeof CATALOGUE_IDS)[number];
+
+/**
+ * Cards the service layer adds about the response itself, not a clinical rule: no demo patient shows them (it takes
+ * more draft orders than MAX_DRAFT_ORDERS); test/service/response-bounds.test.ts does, over HTTP.
+ */
+export const SERVICE_NOTICE_IDS: readonly CatalogueId[] = ['ORDER-CHECK-INCOMPLETE'];
 
 /** One piece of evidence behind a finding: which record, which date, in words a clinician reads. */
 export interface Evidence {
@@ -232,6 +243,14 @@ export interface FactsById {
     newStart: boolean;
   };
   'ONC-DMAB-STOP': { lastDoseDate: string; monthsSinceLastDose: number };
+  'ORDER-CHECK-INCOMPLETE': {
+    /** MAX_DRAFT_ORDERS: the draft orders of the request, how many were checked and how many were not (if any) … */
+    ordersReceived: number;
+    ordersChecked: number;
+    ordersNotChecked?: number;
+    /** … and MAX_CARDS: the cards left out (the most severe were kept). */
+    cardsNotShown?: number;
+  };
 }
 
 export type Finding = {

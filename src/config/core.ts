@@ -22,6 +22,11 @@ const schema = z.object({
   FHIR_MAX_RESPONSE_BYTES: envInt(10 * 1_048_576, 1024, 500 * 1_048_576),
   FHIR_CAPABILITY_TTL_SECONDS: envInt(3600, 1, 7 * 24 * 3600),
   PRETTY_LOGS: envBool(false),
+  // Issue 11 finding 7: 2,000 draft orders gave 1,000 cards and a 4.7 MB response. A real order session has a few
+  // dozen drafts at most and a response a handful of cards; the minimum of MAX_CARDS leaves room for every
+  // patient-view card (at most four, decision 15) and the notice.
+  MAX_DRAFT_ORDERS: envInt(200, 10, 10_000),
+  MAX_CARDS: envInt(25, 5, 1000),
 });
 
 export type CoreConfig = ReturnType<typeof parseCoreConfig>;
@@ -38,6 +43,8 @@ export function parseCoreConfig(env: Env) {
     /** The base URL clients call (no trailing slash); when unset it is derived from each request's Host. */
     publicBaseUrl: raw.PUBLIC_BASE_URL,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    /** Draft orders checked per request and cards per response (src/service/response-bounds.ts). */
+    responseBounds: { maxDraftOrders: raw.MAX_DRAFT_ORDERS, maxCards: raw.MAX_CARDS },
     /** Empty list = any origin (`*`): CDS clients such as the sandbox send no credentials. */
     corsOrigins: raw.CORS_ORIGINS,
     fhir: {

@@ -96,6 +96,7 @@ const invokeRoutes: FastifyPluginAsync<{
       if (fetched !== undefined) log.fetchedKeys = fetched;
       if (result.unavailableKeys.length > 0) log.unavailableKeys = result.unavailableKeys;
       log.cards = result.cards.length;
+      if (result.bounded) log.bounded = result.bounded;
       app.cdsEvents.emit('hook.completed', {
         serviceId: service.id,
         hook: service.hook,

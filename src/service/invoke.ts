@@ -10,6 +10,7 @@ import type { Card, FhirResource } from '../protocol/types.js';
 import { unresolvedMedicationReferences } from '../clinical/record/medication-references.js';
 import type { CdsEngine } from './engine.js';
 import type { FhirAccess } from './fhir-access.js';
+import { selectDraftOrders, type ResponseBounded } from './response-bounds.js';
 
 /**
  * One CDS Hooks call, without HTTP: validate the request → resolve prefetch → evaluate the rules and render the
@@ -50,6 +51,8 @@ export interface InvokeResult {
   /** Prefetch keys whose resource type the FHIR server does not provide (the affected cards say so). */
   unavailableKeys: string[];
   contentVersion: string;
+  /** Set when MAX_DRAFT_ORDERS or MAX_CARDS left something out (the ORDER-CHECK-INCOMPLETE card says what). */
+  bounded?: ResponseBounded;
 }
 
 export async function invokeHook(
@@ -70,7 +73,14 @@ export async function invokeHook(
     throw err;
   }
   const { ehr } = deps;
-  const drafts = draftOrderResources(request.context.draftOrders);
+  // MAX_DRAFT_ORDERS before anything is read for the drafts (their Medications from fhirServer).
+  const received = draftOrderResources(request.context.draftOrders);
+  const selection = selectDraftOrders(
+    received,
+    request.context.selections,
+    deps.engine.bounds?.maxDraftOrders ?? received.length,
+  );
+  const drafts = selection.drafts;
   const medications = await readUnresolvedMedications(
     unresolvedMedicationReferences(resolved.resources, drafts),
     request,
@@ -78,19 +88,23 @@ export async function invokeHook(
     deadline,
   );
   const normalise = (resources: FhirResource[]) => (ehr ? ehr.normalise(resources) : resources);
-  const rendered = deps.engine.evaluate({
-    serviceId: service.id,
-    hook: service.hook,
-    patientId: request.context.patientId,
-    resources: normalise(resolved.resources),
-    draftOrders: normalise(drafts),
-    ...(medications ? { medications: normalise(medications) } : {}),
-    ...(request.context.selections ? { selections: request.context.selections } : {}),
-    ...(resolved.unavailable.length > 0
-      ? { unavailableData: resolved.unavailable.map((u) => u.resourceType) }
-      : {}),
-    now: deps.now,
-  });
+  let bounded: ResponseBounded | undefined;
+  const rendered = deps.engine.evaluate(
+    {
+      serviceId: service.id,
+      hook: service.hook,
+      patientId: request.context.patientId,
+      resources: normalise(resolved.resources),
+      draftOrders: normalise(drafts),
+      ...(medications ? { medications: normalise(medications) } : {}),
+      ...(request.context.selections ? { selections: request.context.selections } : {}),
+      ...(resolved.unavailable.length > 0
+        ? { unavailableData: resolved.unavailable.map((u) => u.resourceType) }
+        : {}),
+      now: deps.now,
+    },
+    { draftOrdersReceived: selection.received, onBounded: (b) => (bounded = b) },
+  );
   const cards = ehr ? ehr.shape(rendered, deps.caller) : rendered;
   if (deps.selfCheck) checkResponse(cards, deps.observer);
   return {
@@ -99,6 +113,7 @@ export async function invokeHook(
     sources: resolved.sources,
     unavailableKeys: resolved.unavailable.map((u) => u.key),
     contentVersion: deps.engine.contentVersion,
+    ...(bounded ? { bounded } : {}),
   };
 }
 

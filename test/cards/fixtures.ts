@@ -158,6 +158,12 @@ export const FULL_FACTS: AllFacts = {
     newStart: true,
   },
   'ONC-DMAB-STOP': { lastDoseDate: '2024-01-20', monthsSinceLastDose: 16 },
+  'ORDER-CHECK-INCOMPLETE': {
+    ordersReceived: 20_000,
+    ordersChecked: 200,
+    ordersNotChecked: 19_800,
+    cardsNotShown: 1_000,
+  },
 };
 
 /** The same findings without any optional fact (the other template branches). */
@@ -250,6 +256,7 @@ export const MINIMAL_FACTS: { [K in CatalogueId]: FactsById[K] } = {
   GIOP: FULL_FACTS.GIOP,
   'IMMUNOSUPP-DMAB': { orderName: 'Prolia', newStart: false },
   'ONC-DMAB-STOP': FULL_FACTS['ONC-DMAB-STOP'],
+  'ORDER-CHECK-INCOMPLETE': { ordersReceived: 12, ordersChecked: 12 },
 };
 
 export const HOSTILE_EVIDENCE: Evidence[] = [

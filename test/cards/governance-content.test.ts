@@ -111,6 +111,7 @@ describe('card content a CDS committee would sign (issue #14)', () => {
       /^https:\/\/academic\.oup\.com\/jcem\/(?:article|issue)\/[\d/]+$/,
       /^https:\/\/ec\.europa\.eu\/health\/documents\/community-register\/\d{4}\/\d+\/anx_\d+_en\.pdf$/,
       /^https:\/\/hl7\.org\/fhir\/R4\/[a-z]+\.html$/,
+      /^https:\/\/cds-hooks\.hl7\.org\/2\.0\/#[a-z-]+$/,
     ];
     const sources = json('_sources.json').sources as Record<string, { url?: string; citation: string }>;
     for (const [key, source] of Object.entries(sources)) {

@@ -104,9 +104,15 @@ describe('card catalogue coverage over HTTP', () => {
         [F.draftMedication(F.PROLIA, 'd4', { doseMg: 60 })],
       ),
     );
+    // The service's notice: more draft orders than MAX_DRAFT_ORDERS (200 by default).
+    record(
+      await invoke(app, 'order-sign', base(), {
+        drafts: Array.from({ length: 201 }, (_, i) => F.draftMedication(F.ALENDRONATE_70, `bp${i}`)),
+      }),
+    );
   });
 
-  it('all 24 ids fired with the catalogue indicator', () => {
+  it('all 25 ids fired with the catalogue indicator', () => {
     expect([...seen.keys()].sort()).toEqual([...CATALOGUE_IDS].sort());
     expect(Object.fromEntries(seen)).toMatchObject({
       'DMAB-OVERDUE': 'warning',
@@ -132,6 +138,7 @@ describe('card catalogue coverage over HTTP', () => {
       GIOP: 'info',
       'IMMUNOSUPP-DMAB': 'info',
       'ONC-DMAB-STOP': 'info',
+      'ORDER-CHECK-INCOMPLETE': 'warning',
     });
   });
 });

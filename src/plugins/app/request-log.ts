@@ -10,6 +10,13 @@ export interface RequestLogFields {
   unavailableKeys?: string[];
   feedbackItems?: number;
   authFailure?: string;
+  /** MAX_DRAFT_ORDERS / MAX_CARDS cut this response: draft orders received and checked, cards found and returned. */
+  bounded?: {
+    draftOrdersReceived: number;
+    draftOrdersChecked: number;
+    cardsFound: number;
+    cardsReturned: number;
+  };
 }
 
 declare module 'fastify' {
@@ -43,6 +50,7 @@ export default fp(
         ...(f.unavailableKeys ? { unavailableKeys: f.unavailableKeys } : {}),
         ...(f.feedbackItems !== undefined ? { feedbackItems: f.feedbackItems } : {}),
         ...(f.authFailure ? { authFailure: f.authFailure } : {}),
+        ...(f.bounded ? { bounded: f.bounded } : {}),
       };
       if (reply.statusCode >= 500) request.log.error(line, 'request failed');
       else request.log.info(line, 'request completed');
