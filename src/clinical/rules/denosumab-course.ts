@@ -41,6 +41,20 @@ export interface DenosumabCourse {
   futureOnly: boolean;
 }
 
+/**
+ * Decision 2 (ECTS 2021: the partial efficacy of a follow-on therapy depends on how long denosumab was given): a
+ * course of at least `oralBisphosphonateLongCourseDoses` doses, or of `oralBisphosphonateLongCourseMonths` from its
+ * first known day to its last dose, is too long for an oral bisphosphonate to follow it.
+ */
+export function isLongCourse(course: DenosumabCourse, t: ClinicalThresholds): boolean {
+  if (!course.last) return false;
+  const first = course.firstDay ?? course.last.day;
+  return (
+    course.doses.length >= t.oralBisphosphonateLongCourseDoses ||
+    addMonths(first, t.oralBisphosphonateLongCourseMonths) <= course.last.day
+  );
+}
+
 const doseEvidence = (m: MedicationRecord, day: Day) =>
   evidenceOf(
     m.resourceType,

@@ -5,7 +5,7 @@ import type { LabResult } from '../record/types.js';
 import { valueText } from '../record/lab-values.js';
 import { isAbove } from './lab-checks.js';
 import { capForText, evidenceOf, makeFinding, round1, type RuleContext } from './common.js';
-import type { DenosumabCourse } from './denosumab-course.js';
+import { isLongCourse, type DenosumabCourse } from './denosumab-course.js';
 import type { FractureEpisode } from './fracture-episodes.js';
 import { activeOralBisphosphonateAfter, dosesBetween, nonMitigatingTherapies } from './therapy.js';
 
@@ -201,11 +201,7 @@ export function denosumabStatus(
         },
       ),
     );
-    const first = course.firstDay ?? last.day;
-    const longCourse =
-      course.doses.length >= t.oralBisphosphonateLongCourseDoses ||
-      addMonths(first, t.oralBisphosphonateLongCourseMonths) <= last.day;
-    if (longCourse) {
+    if (isLongCourse(course, t)) {
       // Decision 2 (ECTS 2021: partial efficacy of follow-on therapy depends on denosumab duration).
       return makeFinding(
         'DMAB-ORALBP-AFTER-LONG',
@@ -213,7 +209,7 @@ export function denosumabStatus(
         {
           lastDoseDate,
           denosumabDoseCount: course.doses.length,
-          denosumabYears: round1(wholeMonthsBetween(first, last.day) / 12),
+          denosumabYears: round1(wholeMonthsBetween(course.firstDay ?? last.day, last.day) / 12),
           oralBisphosphonate: oralBp.record.display,
           oralBisphosphonateStart: formatDay(oralBp.day),
           // Decision 20: the zoledronic acid suggestion stops this order (a statement is not an order to stop).

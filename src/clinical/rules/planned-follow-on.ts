@@ -1,7 +1,7 @@
 import { addMonths, formatDay, wholeMonthsBetween } from '../dates.js';
 import type { Finding } from '../findings.js';
 import { evidenceOf, makeFinding, round1, type RuleContext } from './common.js';
-import type { DenosumabCourse } from './denosumab-course.js';
+import { isLongCourse, type DenosumabCourse } from './denosumab-course.js';
 import type { DraftOrder } from './draft-orders.js';
 
 /**
@@ -49,11 +49,7 @@ export function withPlannedFollowOn(
   ];
   const extras = { notes, ...(draft.ref ? { draftOrderRef: draft.ref } : {}) };
   if (draft.agent!.agent === 'oral-bisphosphonate') {
-    const first = course.firstDay ?? last.day;
-    const longCourse =
-      course.doses.length >= t.oralBisphosphonateLongCourseDoses ||
-      addMonths(first, t.oralBisphosphonateLongCourseMonths) <= last.day;
-    if (longCourse) {
+    if (isLongCourse(course, t)) {
       return makeFinding(
         'DMAB-ORALBP-AFTER-LONG',
         'warning',
@@ -61,7 +57,7 @@ export function withPlannedFollowOn(
           lastDoseDate,
           plannedOrder: draft.orderName,
           denosumabDoseCount: course.doses.length,
-          denosumabYears: round1(wholeMonthsBetween(first, last.day) / 12),
+          denosumabYears: round1(wholeMonthsBetween(course.firstDay ?? last.day, last.day) / 12),
           oralBisphosphonate: draft.orderName,
           oralBisphosphonateStart: formatDay(today),
         },
