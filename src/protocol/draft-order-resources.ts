@@ -1,5 +1,6 @@
 import { isResource } from './fhir-client.js';
 import type { FhirResource } from './types.js';
+import { resolveBundleReferences } from './bundle-references.js';
 
 /**
  * The resources in `context.draftOrders`. A Bundle is read with or without `type` and `fullUrl` (the sandbox and
@@ -11,10 +12,11 @@ export function draftOrderResources(draftOrders: unknown): FhirResource[] {
   if (!isResource(draftOrders)) return [];
   if (draftOrders.resourceType !== 'Bundle') return [draftOrders];
   if (!Array.isArray(draftOrders.entry)) return [];
-  const out: FhirResource[] = [];
+  const out: { fullUrl?: unknown; resource: FhirResource }[] = [];
   for (const entry of draftOrders.entry as unknown[]) {
-    const resource = (entry as { resource?: unknown } | null)?.resource;
-    if (isResource(resource)) out.push(resource);
+    const e = entry as { resource?: unknown; fullUrl?: unknown } | null;
+    if (isResource(e?.resource)) out.push({ fullUrl: e.fullUrl, resource: e.resource });
   }
-  return out;
+  // Transaction-style clients refer to the Medication beside the order by its `urn:uuid:` fullUrl.
+  return resolveBundleReferences(out);
 }

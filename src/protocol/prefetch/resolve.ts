@@ -1,6 +1,7 @@
 import { HttpProblem } from '../../errors.js';
 import { FhirClient, FhirFetchError, isResource, type FhirCallContext } from '../fhir-client.js';
 import type { FhirResource } from '../types.js';
+import { resolveBundleReferences } from '../bundle-references.js';
 import { UNKNOWN_CAPABILITIES, type ServerCapabilities } from './capabilities.js';
 import { fetchWithCapabilities } from './fallback-query.js';
 import { expandTemplate } from './templates.js';
@@ -96,14 +97,17 @@ function isWrapped(value: unknown): value is { resource: unknown } {
   );
 }
 
+/** A Bundle's resources (OperationOutcome entries apart), its `urn:uuid:` references resolved within it. */
 export function bundleResources(bundle: FhirResource): FhirResource[] {
-  const out: FhirResource[] = [];
-  if (!Array.isArray(bundle.entry)) return out;
+  const out: { fullUrl?: unknown; resource: FhirResource }[] = [];
+  if (!Array.isArray(bundle.entry)) return [];
   for (const entry of bundle.entry as unknown[]) {
-    const resource = (entry as { resource?: unknown } | null)?.resource;
-    if (isResource(resource) && resource.resourceType !== 'OperationOutcome') out.push(resource);
+    const e = entry as { resource?: unknown; fullUrl?: unknown } | null;
+    const resource = e?.resource;
+    if (isResource(resource) && resource.resourceType !== 'OperationOutcome')
+      out.push({ fullUrl: e!.fullUrl, resource });
   }
-  return out;
+  return resolveBundleReferences(out);
 }
 
 export async function resolvePrefetch(
