@@ -57,6 +57,7 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
         jti: token.jti,
         ttlMs: token.rememberUntilMs - now(),
         quota: bucket.quota,
+        issuer: token.caller.issuer,
       });
     } catch (err) {
       refuse(

@@ -11,6 +11,12 @@ export interface ReplayClaim {
   ttlMs: number;
   /** Most live nonces this bucket may hold. */
   quota: number;
+  /**
+   * The token's `iss`: the Redis store also keeps the one-key-per-jti record of releases before the per-bucket
+   * quotas (`SET <prefix><sha256(iss + "\n" + jti)> NX`), so that during a rolling upgrade an old and a new replica
+   * still refuse each other's tokens as replays.
+   */
+  issuer?: string;
 }
 
 /**
@@ -118,16 +124,21 @@ export class MemoryReplayStore implements ReplayStore {
  * The same claim in one Lua script (atomic): a sorted set per bucket, each member a hashed jti scored by its expiry
  * in Redis's own clock (TIME, so replicas with skewed clocks agree). Expired members are dropped first; a member
  * still present is a replay; a bucket at its quota refuses; the set itself expires with its last member.
+ * KEYS[2], when not empty, is the record of earlier releases (one key per issuer and jti, set NX by them): it counts
+ * as a replay when present, and is written on acceptance, so old and new replicas agree during a rolling upgrade.
  */
 const CLAIM_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local legacy = KEYS[2] ~= ''
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+if legacy and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 2 end
 local expiry = now + tonumber(ARGV[2])
 redis.call('ZADD', KEYS[1], expiry, ARGV[1])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if legacy then redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) end
 return 1
 `;
 
@@ -152,7 +163,7 @@ export class RedisReplayStore implements ReplayStore {
         connectTimeout: 2000,
         commandTimeout: 1000,
       });
-      redis.defineCommand('claimJti', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+      redis.defineCommand('claimJti', { numberOfKeys: 2, lua: CLAIM_SCRIPT });
       // Connection errors are reported through claim() and readiness; without a listener ioredis logs them itself.
       redis.on('error', () => undefined);
       this.redis = redis;
@@ -162,13 +173,15 @@ export class RedisReplayStore implements ReplayStore {
     this.ready.catch(() => undefined);
   }
 
-  async claim({ bucket, jti, ttlMs, quota }: ReplayClaim): Promise<ClaimOutcome> {
+  async claim({ bucket, jti, ttlMs, quota, issuer }: ReplayClaim): Promise<ClaimOutcome> {
     // Hashed, so that attacker-chosen jti strings never become raw Redis keys or members.
     const key = `${this.prefix}bucket:${digest(bucket)}`;
+    const legacyKey = issuer === undefined ? '' : this.prefix + digest(`${issuer}\n${jti}`);
     try {
       const redis = this.redis ?? (await this.ready);
       const claimJti = (redis as unknown as ClaimCommand).claimJti;
-      const result = await claimJti.call(redis, key, digest(jti), Math.max(Math.ceil(ttlMs), 1), quota);
+      const ttl = Math.max(Math.ceil(ttlMs), 1);
+      const result = await claimJti.call(redis, key, legacyKey, digest(jti), ttl, quota);
       const outcome = OUTCOMES[Number(result)];
       if (!outcome) throw new Error('unexpected claim result');
       return outcome;
@@ -189,5 +202,5 @@ export class RedisReplayStore implements ReplayStore {
 }
 
 interface ClaimCommand {
-  claimJti(key: string, member: string, ttlMs: number, quota: number): Promise<unknown>;
+  claimJti(key: string, legacyKey: string, member: string, ttlMs: number, quota: number): Promise<unknown>;
 }

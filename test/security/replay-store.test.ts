@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayBuckets } from '../../src/security/replay-quotas.js';
 import {
@@ -102,6 +103,34 @@ describe.skipIf(!reachable)('against the real Redis', () => {
       expect(await a.claim({ bucket: 'B', jti: 'z', ttlMs: 60_000, quota: 2 })).toBe('accepted');
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('a rolling upgrade: tokens accepted by a replica of the earlier one-key-per-jti layout, and by a new one, are each refused by the other', async () => {
+    const prefix = `cds-hooks-test:${randomUUID()}:`;
+    const store = new RedisReplayStore(REDIS_URL, prefix);
+    const oldReplica = new Redis(REDIS_URL);
+    // What the earlier release ran for each token: SET <prefix><sha256(iss \n jti)> 1 PX ttl NX, "OK" = accepted.
+    const oldClaim = (iss: string, jti: string) =>
+      oldReplica.set(
+        prefix + createHash('sha256').update(`${iss}\n${jti}`).digest('base64url'),
+        '1',
+        'PX',
+        60_000,
+        'NX',
+      );
+    try {
+      const claim = (jti: string) =>
+        store.claim({ bucket: 'iss-a', jti, ttlMs: 60_000, quota: 10, issuer: 'https://ehr.example.org' });
+      expect(await oldClaim('https://ehr.example.org', 'old-first')).toBe('OK');
+      expect(await claim('old-first')).toBe('replayed');
+      expect(await claim('new-first')).toBe('accepted');
+      expect(await oldClaim('https://ehr.example.org', 'new-first')).toBeNull();
+      // Another issuer's token with the same jti is its own.
+      expect(await oldClaim('https://other.example.org', 'new-first')).toBe('OK');
+    } finally {
+      oldReplica.disconnect();
+      await store.close();
     }
   });
 });
