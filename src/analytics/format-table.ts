@@ -1,5 +1,5 @@
 import { stripTerminalControls } from './terminal-text.js';
-import type { CardAnalytics, CardGroupSummary } from './summarize.js';
+import type { CardAnalytics, CardGroupSummary } from './response-schema.js';
 
 const COLUMNS: { title: string; value: (g: CardGroupSummary) => string; right?: boolean }[] = [
   { title: 'catalogue id', value: (g) => g.catalogueId ?? '-' },

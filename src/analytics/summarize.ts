@@ -1,33 +1,5 @@
 import type { AnalyticsFacts, StoredOverrideReason, TimeWindow } from '../store/types.js';
-
-export interface OverrideReasonCount {
-  code: string | null;
-  system: string | null;
-  count: number;
-}
-
-export interface CardGroupSummary {
-  catalogueId: string | null;
-  indicator: string;
-  shown: number;
-  /** Distinct cards with an "accepted" outcome. */
-  accepted: number;
-  /** Distinct cards with an "overridden" outcome. */
-  overridden: number;
-  /** accepted / shown (ignored cards count as not accepted: clients never report them); null when none shown. */
-  acceptanceRate: number | null;
-  /** Most frequent first; every reason of an item counts; `code: null` = no reason, or an uncoded one. */
-  overrideReasons: OverrideReasonCount[];
-  /** Median of (outcomeTimestamp − time the card was shown) over all feedback items; null without feedback. */
-  medianSecondsToFeedback: number | null;
-}
-
-export interface CardAnalytics {
-  from: string;
-  to: string;
-  groups: CardGroupSummary[];
-  unattributedFeedback: number;
-}
+import type { CardAnalytics, CardGroupSummary, OverrideReasonCount } from './response-schema.js';
 
 interface Accumulator {
   catalogueId: string | null;

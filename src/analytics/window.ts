@@ -38,9 +38,15 @@ const isoDateTime = z
 
 export const windowQuerySchema = z
   .object({
-    from: isoDateTime.optional(),
-    to: isoDateTime.optional(),
-    days: z.coerce.number().int().min(1).max(36_500).optional(),
+    from: isoDateTime.optional().describe('ISO 8601 start (inclusive)'),
+    to: isoDateTime.optional().describe('ISO 8601 end (exclusive), default now'),
+    days: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(36_500)
+      .optional()
+      .describe(`window length in days (default ${DEFAULT_WINDOW_DAYS})`),
   })
   .refine((q) => !(q.days !== undefined && q.from !== undefined && q.to !== undefined), {
     message: 'give at most two of from, to and days',

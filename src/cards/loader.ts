@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { Coding, Indicator, Link } from '../protocol/types.js';
+import type { Coding, Indicator, Link, OverrideReason } from '../protocol/types.js';
 import { CATALOGUE_IDS, type CatalogueId } from '../clinical/findings.js';
 import {
   cardFileSchema,
@@ -71,7 +71,7 @@ export interface CompiledCard {
   links: Link[];
   suggestions: CompiledSuggestion[];
   selectionBehavior?: 'at-most-one' | 'any';
-  overrideReasons: Coding[];
+  overrideReasons: OverrideReason[];
 }
 
 export interface CardCatalogue {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
 import { describeZodError } from '../protocol/schemas/request.js';
-import { errorJsonSchema } from '../protocol/schemas/response.js';
+import { problemJsonSchema, toJsonSchema } from '../protocol/schemas/json-schemas.js';
 import type { AnalyticsFacts, FeedbackStore, TimeWindow } from '../store/types.js';
 import { createAdminTokenCheck } from '../analytics/admin-token.js';
 import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
@@ -19,6 +19,8 @@ export interface AnalyticsRouteOptions {
  * `GET /analytics/cards?from=&to=&days=`: acceptance and override figures per catalogue id and indicator.
  * Only registered when an admin token is configured; answers 401 to any other caller.
  */
+const windowQueryJsonSchema = toJsonSchema(windowQuerySchema, 'input');
+
 const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, { store, adminToken }) => {
   const isAdmin = createAdminTokenCheck(adminToken);
   const ownReasonCodes = ownReasonCodesOf(loadProjectKnowledge().cards);
@@ -28,20 +30,13 @@ const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, {
       schema: {
         summary: 'Card acceptance and override analytics (admin token)',
         tags: ['analytics'],
-        querystring: {
-          type: 'object',
-          properties: {
-            from: { type: 'string', description: 'ISO 8601 start (inclusive)' },
-            to: { type: 'string', description: 'ISO 8601 end (exclusive), default now' },
-            days: { type: 'string', description: 'window length in days (default 30)' },
-          },
-        },
+        querystring: windowQueryJsonSchema,
         security: [{ adminToken: [] }],
         response: {
           200: cardAnalyticsJsonSchema,
-          400: errorJsonSchema,
-          401: errorJsonSchema,
-          503: errorJsonSchema,
+          400: problemJsonSchema,
+          401: problemJsonSchema,
+          503: problemJsonSchema,
         },
       },
       validatorCompiler: () => () => true,

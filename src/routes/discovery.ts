@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { discoveryResponseJsonSchema, errorJsonSchema } from '../protocol/schemas/response.js';
+import { discoveryResponseJsonSchema, problemJsonSchema } from '../protocol/schemas/json-schemas.js';
 import { discoveryDocument, type ServiceDefinition } from '../protocol/service-definitions.js';
 
 /** `GET /cds-services`: the discovery document, built once from `hooks/`. */
@@ -11,7 +11,7 @@ const discoveryRoutes: FastifyPluginAsync<{ services: ServiceDefinition[] }> = a
       schema: {
         summary: 'CDS Hooks discovery',
         tags: ['cds-hooks'],
-        response: { 200: discoveryResponseJsonSchema, '4xx': errorJsonSchema },
+        response: { 200: discoveryResponseJsonSchema, '4xx': problemJsonSchema },
       },
     },
     async () => document,

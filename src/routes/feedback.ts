@@ -2,7 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
 import { describeZodError } from '../protocol/schemas/request.js';
 import { feedbackRequestSchema } from '../protocol/schemas/feedback.js';
-import { errorJsonSchema } from '../protocol/schemas/response.js';
+import {
+  feedbackRequestJsonSchema,
+  feedbackResponseJsonSchema,
+  problemJsonSchema,
+} from '../protocol/schemas/json-schemas.js';
 import type { ServiceDefinition } from '../protocol/service-definitions.js';
 
 /**
@@ -19,11 +23,8 @@ const feedbackRoutes: FastifyPluginAsync<{ services: ServiceDefinition[] }> = as
         summary: 'Feedback on cards (accepted / overridden)',
         tags: ['cds-hooks'],
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
-        body: { type: 'object', additionalProperties: true, description: 'CDS Hooks 2.0 feedback' },
-        response: {
-          200: { type: 'object', properties: { received: { type: 'integer' } } },
-          '4xx': errorJsonSchema,
-        },
+        body: feedbackRequestJsonSchema,
+        response: { 200: feedbackResponseJsonSchema, '4xx': problemJsonSchema },
       },
       validatorCompiler: () => () => true,
     },

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
-import { cdsResponseJsonSchema, errorJsonSchema } from '../protocol/schemas/response.js';
+import {
+  cdsResponseJsonSchema,
+  hookRequestJsonSchema,
+  problemJsonSchema,
+} from '../protocol/schemas/json-schemas.js';
 import type { ServiceDefinition } from '../protocol/service-definitions.js';
 import type { EhrAdapter } from '../ehr/adapter.js';
 import type { CdsEngine } from '../service/engine.js';
@@ -11,8 +15,8 @@ const routeSchema = {
   summary: 'Invoke a CDS service',
   tags: ['cds-hooks'],
   params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
-  body: { type: 'object', additionalProperties: true, description: 'CDS Hooks 2.0 request' },
-  response: { 200: cdsResponseJsonSchema, '4xx': errorJsonSchema, '5xx': errorJsonSchema },
+  body: hookRequestJsonSchema,
+  response: { 200: cdsResponseJsonSchema, '4xx': problemJsonSchema, '5xx': problemJsonSchema },
 };
 
 /**

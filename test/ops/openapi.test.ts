@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
+import {
+  cdsResponseJsonSchema,
+  feedbackRequestJsonSchema,
+  hookRequestJsonSchema,
+  problemJsonSchema,
+} from '../../src/protocol/schemas/json-schemas.js';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -51,6 +57,28 @@ describe('OpenAPI', () => {
     const denied = await app.inject({ method: 'GET', url: '/analytics/cards' });
     expect(denied.statusCode).toBe(401);
     expect(denied.json()).toMatchObject({ statusCode: 401 });
+  });
+
+  it('documents the request, response and error shapes the zod schemas define', async () => {
+    app = await buildTestApp();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDocument>();
+    type Operation = {
+      requestBody?: { content: Record<string, { schema: unknown }> };
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+    };
+    const schemaOf = (c?: Record<string, { schema: unknown }>) => c?.['application/json']?.schema;
+    const invoke = doc.paths['/cds-services/{id}']?.post as unknown as Operation;
+    expect(schemaOf(invoke.requestBody?.content)).toEqual(hookRequestJsonSchema);
+    expect(schemaOf(invoke.responses['200']?.content)).toEqual(cdsResponseJsonSchema);
+    expect(schemaOf(invoke.responses['4XX']?.content)).toEqual(problemJsonSchema);
+    const feedback = doc.paths['/cds-services/{id}/feedback']?.post as unknown as Operation;
+    expect(schemaOf(feedback.requestBody?.content)).toEqual(feedbackRequestJsonSchema);
+    // The card shape is the strict one: every card needs summary, indicator and source; nothing else is sent.
+    expect(cdsResponseJsonSchema).toMatchObject({
+      properties: {
+        cards: { items: { required: ['summary', 'indicator', 'source'], additionalProperties: false } },
+      },
+    });
   });
 
   it('serves Swagger UI at /docs unless OPENAPI_UI=false', async () => {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { HttpProblem } from '../../errors.js';
-import { errorJsonSchema } from '../../protocol/schemas/response.js';
+import { problemJsonSchema } from '../../protocol/schemas/json-schemas.js';
 import { createCdsMetrics } from '../../observability/metrics.js';
 import { recordCdsEvents } from '../../observability/metrics-listeners.js';
 
@@ -42,7 +42,7 @@ export default fp(
           ...(token
             ? {
                 security: [{ metricsToken: [] }],
-                response: { 401: { description: 'Missing or wrong bearer token', ...errorJsonSchema } },
+                response: { 401: { description: 'Missing or wrong bearer token', ...problemJsonSchema } },
               }
             : {}),
         },

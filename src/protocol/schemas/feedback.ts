@@ -53,3 +53,6 @@ export const feedbackRequestSchema = z.looseObject(
 );
 
 export type FeedbackItem = z.output<typeof feedbackItemSchema>;
+
+/** The answer to a feedback call: how many items were read. */
+export const feedbackResponseSchema = z.strictObject({ received: z.number().int().min(0) });

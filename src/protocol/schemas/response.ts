@@ -5,7 +5,8 @@ import { z } from 'zod';
  * values SHALL NOT be used"), summary under 140 characters, selectionBehavior whenever there are suggestions
  * (cds-resp-6), a description on every action, display on every override reason, appContext only on smart
  * links (cds-resp-3), at most one recommended suggestion unless selectionBehavior is "any" (cds-resp-1).
- * Used by the tests on every response and by the service itself outside production.
+ * Used by the tests on every response and by the service itself outside production; the TypeScript types below
+ * and the JSON schema Fastify serialises with (schemas/json-schemas.ts) are derived from it.
  */
 
 const text = z.string().min(1, 'must not be empty');
@@ -108,128 +109,14 @@ export function containsNullOrEmpty(value: unknown): boolean {
   return false;
 }
 
-/**
- * JSON Schemas for Fastify's serializer (fast-json-stringify) and the OpenAPI document. They describe the shape;
- * FHIR resources inside actions are free-form objects.
- */
-const codingJson = {
-  type: 'object',
-  required: ['system', 'code'],
-  properties: { system: { type: 'string' }, code: { type: 'string' }, display: { type: 'string' } },
-} as const;
-
-const actionJson = {
-  type: 'object',
-  required: ['type', 'description'],
-  properties: {
-    type: { type: 'string', enum: ['create', 'update', 'delete'] },
-    description: { type: 'string' },
-    resource: { type: 'object', additionalProperties: true },
-    resourceId: { type: 'string' },
-  },
-} as const;
-
-export const cdsResponseJsonSchema = {
-  type: 'object',
-  required: ['cards'],
-  properties: {
-    cards: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['summary', 'indicator', 'source'],
-        properties: {
-          uuid: { type: 'string' },
-          summary: { type: 'string' },
-          detail: { type: 'string' },
-          indicator: { type: 'string', enum: ['info', 'warning', 'critical'] },
-          source: {
-            type: 'object',
-            required: ['label'],
-            properties: {
-              label: { type: 'string' },
-              url: { type: 'string' },
-              icon: { type: 'string' },
-              topic: codingJson,
-            },
-          },
-          suggestions: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['label'],
-              properties: {
-                label: { type: 'string' },
-                uuid: { type: 'string' },
-                isRecommended: { type: 'boolean' },
-                actions: { type: 'array', items: actionJson },
-              },
-            },
-          },
-          selectionBehavior: { type: 'string', enum: ['at-most-one', 'any'] },
-          overrideReasons: { type: 'array', items: codingJson },
-          links: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['label', 'url', 'type'],
-              properties: {
-                label: { type: 'string' },
-                url: { type: 'string' },
-                type: { type: 'string', enum: ['absolute', 'smart'] },
-                appContext: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
-    },
-    systemActions: { type: 'array', items: actionJson },
-  },
-} as const;
-
-export const discoveryResponseJsonSchema = {
-  type: 'object',
-  required: ['services'],
-  properties: {
-    services: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['hook', 'description', 'id'],
-        properties: {
-          hook: { type: 'string' },
-          title: { type: 'string' },
-          description: { type: 'string' },
-          id: { type: 'string' },
-          prefetch: { type: 'object', additionalProperties: { type: 'string' } },
-          usageRequirements: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
-
-/** Error bodies (OperationOutcome-style), shared by every route. */
-export const errorJsonSchema = {
-  type: 'object',
-  properties: {
-    resourceType: { type: 'string' },
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    details: { type: 'object', additionalProperties: true },
-    issue: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          severity: { type: 'string' },
-          code: { type: 'string' },
-          diagnostics: { type: 'string' },
-          expression: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-  },
-} as const;
+/** The TypeScript shapes of a response, inferred from the schemas above (one source for both). */
+export type CdsResponse = z.output<typeof cdsResponseSchema>;
+export type Card = z.output<typeof cardSchema>;
+export type Indicator = Card['indicator'];
+export type Source = Card['source'];
+export type Coding = z.output<typeof coding>;
+export type OverrideReason = NonNullable<Card['overrideReasons']>[number];
+export type Suggestion = z.output<typeof suggestion>;
+export type Action = z.output<typeof action>;
+export type Link = z.output<typeof link>;
+export type DiscoveryResponse = z.output<typeof discoveryResponseSchema>;

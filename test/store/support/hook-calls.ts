@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { CardAnalytics } from '../../../src/analytics/summarize.js';
+import type { CardAnalytics } from '../../../src/analytics/response-schema.js';
 import type { CdsEngine } from '../../../src/service/engine.js';
 import type { Card } from '../../../src/protocol/types.js';
 
