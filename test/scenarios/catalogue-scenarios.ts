@@ -120,4 +120,12 @@ export const catalogueScenarios: CatalogueScenario[] = [
     [F.administration(F.XGEVA, '2025-05-30', { doseMg: 120 })],
     [F.draftMedication(F.PROLIA, 'd4', { doseMg: 60 })],
   ),
+  // The service's notice: more draft orders than MAX_DRAFT_ORDERS (200 by default).
+  {
+    id: 'ORDER-CHECK-INCOMPLETE',
+    indicator: 'warning',
+    hook: 'order-sign',
+    resources: base(),
+    drafts: Array.from({ length: 201 }, (_, i) => F.draftMedication(F.ALENDRONATE_70, `bp${i}`)),
+  },
 ];
