@@ -14,6 +14,7 @@ const processTests = [
   'test/store/report-cli.test.ts',
   'test/demo/demo-run.test.ts',
   'test/demo/preview-browser.test.ts',
+  'test/bench/adversarial.test.ts',
 ];
 
 export default defineConfig({

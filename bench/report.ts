@@ -1,3 +1,4 @@
+import { formatAdversarial } from './adversarial-report.js';
 import type { LoadResult } from './load.js';
 import type { BenchRun } from './results-types.js';
 import { checkTargets, memoryTrend } from './targets.js';
@@ -118,6 +119,16 @@ export function formatReport(run: BenchRun): string {
   for (const c of checkTargets(run)) {
     out.push(
       `| ${c.target} | ${c.measured} | ${c.met === undefined ? 'not measured' : c.met ? 'met' : '**not met**'} |`,
+    );
+  }
+  if (run.adversarial) {
+    out.push('', '## Adversarial inputs (issue 11)', '');
+    out.push(
+      'Each hostile input grown to the body limit, sent to the service in the bench process (production ' +
+        'configuration) while a worker thread polls /healthz every 10 ms; worst of the runs ' +
+        '(`npm run bench:adversarial`).',
+      '',
+      formatAdversarial(run.adversarial),
     );
   }
   out.push('');

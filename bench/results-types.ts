@@ -1,3 +1,4 @@
+import type { AdversarialResult } from './adversarial-report.js';
 import type { LoadResult } from './load.js';
 import type { BenchHook } from './requests.js';
 import type { PatientSize } from './patients.js';
@@ -76,5 +77,7 @@ export interface BenchRun {
   peakRssBytes: number;
   /** Highest service RSS while serving the small and typical patients and during the soak. */
   steadyPeakRssBytes: number;
+  /** The adversarial section (issue 11): hostile inputs at the body limit. */
+  adversarial?: AdversarialResult[];
   wallSeconds: number;
 }

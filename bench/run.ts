@@ -4,6 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { adversarialMain, runAdversarial } from './adversarial.js';
 import { loadProductionEngine, measureInProcess } from './engine-in-process.js';
 import { benchFallback } from './fallback.js';
 import { runLoad, warmUp, type LoadResult } from './load.js';
@@ -21,10 +22,13 @@ import { soak } from './soak.js';
  * Fastify baseline, per patient size, hook and concurrency; then the prefetch fallback, a fixed-rate soak, the
  * event-loop check on the huge patient, and start-up time. Prints the Markdown report and writes it to
  * bench/results/latest.md (and the raw numbers to latest.json). The full run stays under 5 minutes on 2 cores.
+ * Last, the adversarial section (bench/adversarial.ts): issue 11's hostile inputs at the body limit.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
+/** `--only adversarial`: that section alone (bench/adversarial.ts, which also reads --bytes and --runs). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const plan = quick
   ? {
       sizes: ['small', 'typical', 'large'] as PatientSize[],
@@ -57,10 +61,19 @@ const log = (message: string) =>
   );
 
 async function main() {
+  if (only === 'adversarial') return adversarialMain();
+  if (only !== undefined) throw new Error(`--only ${only}: the sections that run alone are: adversarial`);
   const work = mkdtempSync(join(tmpdir(), 'cds-bench-'));
   const processes: RunningProcess[] = [];
   try {
     const run = await bench(work, processes);
+    await Promise.all(processes.splice(0).map((p) => p.stop()));
+    log('adversarial inputs (issue 11)');
+    run.adversarial = await runAdversarial({
+      ...(quick ? { budgetBytes: 1_048_576 } : {}),
+      runs: quick ? 1 : 3,
+      log,
+    });
     run.wallSeconds = (performance.now() - wallStart) / 1000;
     const report = formatReport(run);
     process.stdout.write(report + '\n');
