@@ -23,7 +23,7 @@ COPY valuesets ./valuesets
 COPY fixtures ./fixtures
 COPY demo ./demo
 COPY docker/wait-for-http.mjs ./docker/wait-for-http.mjs
-COPY scripts/tsconfig.ops.json scripts/report.ts scripts/migrate.ts ./scripts/
+COPY scripts/tsconfig.ops.json scripts/report.ts scripts/migrate.ts scripts/bundle-preview.ts ./scripts/
 # The service, plus the operator commands (report, migrate) compiled to plain JS: the runtime stage has no tsx.
 RUN npm run build && npx tsc -p scripts/tsconfig.ops.json
 

@@ -1,40 +1,11 @@
-import type { HookName, Indicator } from '../protocol/types.js';
 import type { ServiceDefinition } from '../protocol/service-definitions.js';
-import type { CatalogueId } from '../clinical/findings.js';
-import type { ChartLine } from './chart-summary.js';
+import type { PreviewPatient } from './preview-types.js';
 
 /**
  * The contract between the preview page and its data. The demo patients are fixtures (`fixtures/`, outside
  * `src/`), not part of the service: the production image leaves them out, and the page loads them only when it is
  * enabled (see loadPreviewFixtures).
  */
-
-/** The card a demo patient demonstrates on one hook. */
-export interface ExpectedCard {
-  hook: HookName;
-  cardId: CatalogueId;
-  indicator: Indicator;
-}
-
-/** A CDS Hooks request body as the page sends it (built by the fixtures, validated by the service). */
-export interface PreviewHookRequest {
-  hookInstance: string;
-  hook: HookName;
-  fhirServer?: string;
-  context: Record<string, unknown>;
-  prefetch?: Record<string, unknown>;
-}
-
-/** What `GET /preview/patients` returns: each demo patient with its chart summary and a ready request per hook. */
-export interface PreviewPatient {
-  id: string;
-  name: string;
-  story: string;
-  expected: ExpectedCard[];
-  chart: ChartLine[];
-  draftOrder?: ChartLine;
-  requests: Partial<Record<HookName, { serviceId: string; body: PreviewHookRequest }>>;
-}
 
 /** What the fixtures module gives the preview page. */
 export interface PreviewFixtures {

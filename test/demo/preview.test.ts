@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/build-app.js';
-import type { PreviewPatient } from '../../src/preview/preview-data.js';
+import type { PreviewPatient } from '../../src/preview/preview-types.js';
 import { parsePreviewConfig } from '../../src/config/preview.js';
 import { parseCoreConfig } from '../../src/config/core.js';
 
@@ -30,8 +30,9 @@ describe('card preview page', () => {
     expect(js.body).toContain('function renderMarkdown');
     expect(js.body).not.toContain('innerHTML');
     expect(js.body).not.toContain('insertAdjacentHTML');
-    // The script is a string in TypeScript: prove it at least parses as JavaScript.
+    // One script bundled from src/preview/browser/ (TypeScript), runnable as a classic script.
     expect(() => new Function(js.body)).not.toThrow();
+    expect(js.body).not.toMatch(/^\s*(import|export)\b/m);
     const css = await app.inject({ url: '/preview/preview.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });

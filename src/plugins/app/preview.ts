@@ -3,8 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServiceDefinition } from '../../protocol/service-definitions.js';
 import { previewHtml } from '../../preview/page/html.js';
 import { previewCss } from '../../preview/page/styles.js';
-import { markdownClientScript } from '../../preview/page/markdown-client.js';
-import { pageClientScript } from '../../preview/page/page-client.js';
+import { previewClientScript } from '../../preview/client-bundle.js';
+import { projectRoot } from '../../paths.js';
 import { loadPreviewFixtures } from '../../preview/preview-data.js';
 
 /**
@@ -26,8 +26,6 @@ const PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const clientScript = markdownClientScript + '\n' + pageClientScript;
 
 const preview: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (app, { services }) => {
   if (!app.config.preview.enabled) return;
@@ -56,7 +54,7 @@ const preview: FastifyPluginAsync<{ services: ServiceDefinition[] }> = async (ap
       .header('content-type', 'text/javascript; charset=utf-8')
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'no-cache')
-      .send(clientScript),
+      .send(await previewClientScript(projectRoot)),
   );
 
   app.get('/preview/preview.css', hidden, async (_request, reply) =>
