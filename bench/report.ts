@@ -106,8 +106,8 @@ export function formatReport(run: BenchRun): string {
   section(
     out,
     'Event loop (huge patient)',
-    'service loop max lag ms (c=1) | service loop max lag ms (c=10) | HTTP max ms | in-process evaluate p50 ms | ' +
-      'in-process evaluate max ms | in-process loop max lag ms',
+    'service loop max lag ms (c=1) | service loop max lag ms (c=10) | HTTP max ms | in-process invokeHook p50 ms | ' +
+      'in-process invokeHook max ms | in-process loop max lag ms',
   );
   const st = run.stall;
   if (st) {

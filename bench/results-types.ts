@@ -50,7 +50,7 @@ export interface StallResult {
   serviceMaxLagMs?: number;
   /** The same at c=10: ten huge requests queue behind each other, so this is about ten requests' work. */
   serviceMaxLagC10Ms?: number;
-  /** In-process engine.evaluate on the huge patient (production build), per call. */
+  /** In-process invokeHook (validate → prefetch → rules → cards) on the huge patient (production build), per call. */
   evaluateP50Ms: number;
   evaluateMaxMs: number;
   /** Max event-loop delay (perf_hooks) around those in-process calls. */

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE_IDS, SERVICE_NOTICE_IDS } from '../../src/clinical/findings.js';
 import { projectPath } from '../../src/paths.js';
-import { cardWordCounts, wordCountDoc } from '../../scripts/card-word-counts.js';
+import { cardWordCounts, wordCountDoc, type CardWordCount } from '../../scripts/card-word-counts.js';
 
 /** docs/card-word-counts.md: the word count of every rendered card (issue #14), printed by the script. */
 describe('card word counts (scripts/card-word-counts.ts)', () => {
-  const rows = cardWordCounts();
+  let rows: CardWordCount[] = [];
+  beforeAll(async () => {
+    rows = await cardWordCounts();
+  });
 
   it('covers every catalogue id with a rendered card (the service notices have no demo patient)', () => {
     const clinical = CATALOGUE_IDS.filter((id) => !SERVICE_NOTICE_IDS.includes(id));
