@@ -21,6 +21,9 @@ const schema = z.object({
   FHIR_MAX_PAGES: envInt(10, 1, 1000),
   FHIR_MAX_RESPONSE_BYTES: envInt(10 * 1_048_576, 1024, 500 * 1_048_576),
   FHIR_CAPABILITY_TTL_SECONDS: envInt(3600, 1, 7 * 24 * 3600),
+  // Without `_count` a server pages at its own default (HAPI 20, some 10): a real chart then needs more pages than
+  // FHIR_MAX_PAGES and the fallback ends in 412. 200 × 10 pages reads 2,000 resources per key; servers may cap it.
+  FHIR_FALLBACK_PAGE_SIZE: envInt(200, 0, 1000),
   PRETTY_LOGS: envBool(false),
   // Issue 11 finding 7: 2,000 draft orders gave 1,000 cards and a 4.7 MB response. A real order session has a few
   // dozen drafts at most and a response a handful of cards; the minimum of MAX_CARDS leaves room for every
@@ -53,6 +56,8 @@ export function parseCoreConfig(env: Env) {
       maxResponseBytes: raw.FHIR_MAX_RESPONSE_BYTES,
       /** How long a server's CapabilityStatement is trusted before `/metadata` is read again. */
       capabilityTtlMs: raw.FHIR_CAPABILITY_TTL_SECONDS * 1000,
+      /** `_count` sent with each fallback search (0: none, the server's default page size). */
+      pageSize: raw.FHIR_FALLBACK_PAGE_SIZE,
     },
   };
 }

@@ -9,6 +9,8 @@ const DEFAULT_CAPABILITY_TTL_MS = 3_600_000;
 export interface FhirAccess {
   client: FhirClient;
   deadlineMs: number;
+  /** `_count` sent with each fallback search (0: none). */
+  pageSize: number;
   /** The server's CapabilityStatement, cached per server for the TTL; a slow /metadata may use half the deadline. */
   capabilities: ReturnType<typeof capabilityLookup>;
   policy?: FhirServerPolicy;
@@ -16,7 +18,14 @@ export interface FhirAccess {
 }
 
 export function createFhirAccess(
-  limits: { maxPages: number; maxResponseBytes: number; deadlineMs: number; capabilityTtlMs?: number },
+  limits: {
+    maxPages: number;
+    maxResponseBytes: number;
+    deadlineMs: number;
+    capabilityTtlMs?: number;
+    /** `_count` for the fallback searches; 0 or unset sends none. */
+    pageSize?: number;
+  },
   options: { policy?: FhirServerPolicy; onFetch?: FetchObserver } = {},
 ): FhirAccess {
   const { policy, onFetch } = options;
@@ -34,6 +43,7 @@ export function createFhirAccess(
   return {
     client,
     deadlineMs: limits.deadlineMs,
+    pageSize: limits.pageSize ?? 0,
     capabilities,
     ...(policy ? { policy } : {}),
     ...(onFetch ? { onFetch } : {}),

@@ -178,6 +178,7 @@ function resolveRequestPrefetch(
     {
       client: fhir.client,
       deadlineMs: fhir.deadlineMs,
+      pageSize: fhir.pageSize,
       capabilities: fhir.capabilities,
       deadline,
       ...(fhir.onFetch ? { onFetch: fhir.onFetch } : {}),

@@ -125,7 +125,7 @@ describe('prefetch resolution against a real FHIR server', () => {
     });
     expectValidCdsResponse(res);
     expect(fhir.seen).toHaveLength(1);
-    expect(fhir.seen[0]!.url).toBe('/fhir/Condition?patient=p1');
+    expect(fhir.seen[0]!.url).toBe('/fhir/Condition?patient=p1&_count=200');
     expect(fhir.seen[0]!.authorization).toBe('Bearer secret-token-123');
     expect(lastIds()).toEqual(['Condition/c1', 'Patient/p1']);
   });
@@ -143,7 +143,10 @@ describe('prefetch resolution against a real FHIR server', () => {
       payload: patientViewRequest({ prefetch, fhirServer: fhir.base }),
     });
     expectValidCdsResponse(res);
-    expect(fhir.seen.map((s) => s.url).sort()).toEqual(['/fhir/Condition?patient=p1', '/fhir/Patient/p1']);
+    expect(fhir.seen.map((s) => s.url).sort()).toEqual([
+      '/fhir/Condition?patient=p1&_count=200',
+      '/fhir/Patient/p1',
+    ]);
     expect(fhir.seen.every((s) => s.authorization === undefined)).toBe(true);
   });
 

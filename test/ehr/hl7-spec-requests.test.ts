@@ -101,7 +101,8 @@ const searchesOn = (release: Release): string[] => {
   // DSTU2 has MedicationOrder for MedicationRequest and no ChargeItem (its Conformance lists neither).
   const extra =
     release === 'DSTU2' ? [`MedicationOrder?${p}`] : [`ChargeItem?${p}&code=J0897`, `MedicationRequest?${p}`];
-  return [...common, ...extra].sort();
+  // Every search asks for pages of FHIR_FALLBACK_PAGE_SIZE (200 by default); the read does not.
+  return [...common, ...extra].map((q) => (q.includes('?') ? `${q}&_count=200` : q)).sort();
 };
 
 interface Case {

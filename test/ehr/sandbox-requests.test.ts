@@ -299,7 +299,7 @@ describe('CDS Hooks sandbox requests', () => {
       expect(cards[0]!.detail).not.toMatch(/not available from this EHR/);
       const searches = relative.filter((q) => !isContinuation(q));
       // The Conformance statement (cached after the first call) says DSTU2 and lists MedicationOrder, no ChargeItem.
-      expect(searches).toEqual([`MedicationOrder?patient=${SANDBOX_PATIENT}`]);
+      expect(searches).toEqual([`MedicationOrder?patient=${SANDBOX_PATIENT}&_count=200`]);
       expect(relative.some((q) => q.includes('MedicationRequest') || q.includes('ChargeItem'))).toBe(false);
     });
 
@@ -311,7 +311,7 @@ describe('CDS Hooks sandbox requests', () => {
       expect(cards[0]!.indicator).toBe('warning');
       expect(cards[0]!.selectionBehavior).toBe('at-most-one');
       expect(relative.filter((q) => !isContinuation(q))).toEqual([
-        `MedicationOrder?patient=${SANDBOX_PATIENT}`,
+        `MedicationOrder?patient=${SANDBOX_PATIENT}&_count=200`,
       ]);
     });
 

@@ -38,7 +38,10 @@ export interface VendorBehaviour {
 export interface StandInOptions {
   resources?: FhirResource[];
   latencyMs?: number;
+  /** Results per page when the search sends no `_count`. */
   pageSize?: number;
+  /** The most results per page whatever `_count` asks for (servers cap it); `pageSize` unless set. */
+  maxPageSize?: number;
   vendor?: VendorBehaviour;
 }
 
@@ -154,11 +157,11 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
       }
       return true;
     });
-    const count = Number(q._count ?? pageSize);
+    const count = Math.min(Number(q._count ?? pageSize), options.maxPageSize ?? pageSize);
     const page = matching.slice(offset, offset + count);
     const link: { relation: string; url: string }[] = [];
     if (offset + count < matching.length)
-      link.push({ relation: 'next', url: nextLink(type, q, offset + count) });
+      link.push({ relation: 'next', url: nextLink(type, q, offset + count, count) });
     return reply.header('content-type', 'application/fhir+json').send({
       resourceType: 'Bundle',
       type: 'searchset',
@@ -168,19 +171,20 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
     });
   }
 
-  function nextLink(type: string, q: Record<string, string>, offset: number): string {
+  function nextLink(type: string, q: Record<string, string>, offset: number, count: number): string {
     const token = randomUUID();
     const { _offset: _o, ...query } = q;
     if (paging === 'offset') {
       const next = new URL(`${base}/${type}`);
       for (const [k, v] of Object.entries(query)) next.searchParams.set(k, v);
       next.searchParams.set('_offset', String(offset));
-      next.searchParams.set('_count', String(Number(q._count ?? pageSize)));
+      // Only when the search asked for a page size (a server that refuses `_count` does not write one either).
+      if (q._count !== undefined) next.searchParams.set('_count', String(count));
       return next.href;
     }
     sessions.set(token, { type, query: { ...query, _offset: String(offset) } });
     if (paging === 'hapi')
-      return `${base}?_getpages=${token}&_getpagesoffset=${offset}&_count=${Number(q._count ?? pageSize)}&_bundletype=searchset`;
+      return `${base}?_getpages=${token}&_getpagesoffset=${offset}&_count=${count}&_bundletype=searchset`;
     if (paging === 'epic') return `${base}/${type}?sessionID=${token}`;
     const next = new URL(`${base}/${type}`);
     for (const [k, v] of Object.entries(query)) next.searchParams.set(k, v);

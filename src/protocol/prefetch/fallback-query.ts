@@ -1,7 +1,7 @@
 import { FhirFetchError, type FhirCallContext, type FhirClient } from '../fhir-client.js';
 import type { FhirResource } from '../types.js';
 import type { ServerCapabilities } from './capabilities.js';
-import { planQuery } from './query-plan.js';
+import { planQuery, type PlanOptions } from './query-plan.js';
 
 /**
  * One fallback key fetched from fhirServer, capability-aware (query-plan.ts). The outcome is either the data, or
@@ -17,8 +17,9 @@ export async function fetchWithCapabilities(
   client: FhirClient,
   ctx: FhirCallContext,
   caps: ServerCapabilities,
+  options: PlanOptions = {},
 ): Promise<FallbackOutcome> {
-  const plan = planQuery(relative, caps);
+  const plan = planQuery(relative, caps, options);
   if (plan.kind === 'unsupported') return { kind: 'unavailable', resourceType: plan.resourceType };
   let missingType: string | undefined;
   for (const attempt of plan.attempts) {

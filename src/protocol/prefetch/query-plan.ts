@@ -11,6 +11,9 @@ import type { ServerCapabilities } from './capabilities.js';
  *  2. the same without result parameters (`_sort`, `_count`…), then also without the `code` filter (applied locally),
  *     for servers whose statement says nothing about parameters but whose answer does;
  *  3. the same for each equivalent type.
+ * Searches also ask for pages of `count` results (`_count`, a result parameter servers may cap or ignore), so that a
+ * real chart fits in the page cap; a template's own `_count` is kept. A server that refuses `_count` gets the
+ * relaxed attempt of step 2, which sends none.
  * When the statement lists the server's types and none fits, the plan is `unsupported`: no request is made and the
  * key is "no data from this server", which the cards then say (never a 412: that stays for real failures).
  */
@@ -36,7 +39,12 @@ export type QueryPlan =
   | { kind: 'attempts'; resourceType: string; attempts: QueryAttempt[] }
   | { kind: 'unsupported'; resourceType: string };
 
-export function planQuery(relative: string, caps: ServerCapabilities): QueryPlan {
+export interface PlanOptions {
+  /** `_count` to ask for on searches; unset: none. */
+  count?: number;
+}
+
+export function planQuery(relative: string, caps: ServerCapabilities, options: PlanOptions = {}): QueryPlan {
   const [path = '', search = ''] = splitOnce(relative, '?');
   const [type = '', ...rest] = path.split('/');
   const isRead = rest.length > 0;
@@ -56,22 +64,34 @@ export function planQuery(relative: string, caps: ServerCapabilities): QueryPlan
   if (candidates.length === 0) return { kind: 'unsupported', resourceType: type };
 
   const params = [...new URLSearchParams(search)];
+  const count =
+    options.count && !params.some(([name]) => name === '_count') ? String(options.count) : undefined;
   const attempts: QueryAttempt[] = [];
   for (const candidate of candidates) {
     const declared = caps.types?.get(candidate)?.searchParams;
     const adapted = adaptParams(params, declared, caps.commonSearchParams);
     const unchanged = candidate === type && adapted.params === params;
-    // Unchanged: the template's own text is sent, byte for byte.
+    // Unchanged: the template's own text is sent, byte for byte (then the page size).
+    const withCount = (a: QueryAttempt): QueryAttempt =>
+      count ? { ...a, query: `${a.query}${a.query.includes('?') ? '&' : '?'}_count=${count}` } : a;
     attempts.push(
-      unchanged
-        ? { resourceType: type, query: relative }
-        : attempt(candidate, adapted.params, adapted.droppedCode),
+      withCount(
+        unchanged
+          ? { resourceType: type, query: relative }
+          : attempt(candidate, adapted.params, adapted.droppedCode),
+      ),
     );
     // Relaxed attempts for a server that refuses what its statement did not mention: result parameters first
-    // (sorting only orders the answer), then the code filter (applied locally instead).
+    // (sorting only orders the answer; the page size goes last, as servers refuse `_sort` far more often), then the
+    // code filter (applied locally instead).
     const withoutResultParams = adapted.params.filter(([name]) => !RESULT_PARAMS.has(baseName(name)));
-    if (withoutResultParams.length < adapted.params.length)
+    if (withoutResultParams.length < adapted.params.length) {
+      const own = adapted.params.filter(([name]) => baseName(name) === '_count');
+      const keepCount = count !== undefined || own.length > 0;
+      if (keepCount && withoutResultParams.length + own.length < adapted.params.length)
+        attempts.push(withCount(attempt(candidate, [...withoutResultParams, ...own], adapted.droppedCode)));
       attempts.push(attempt(candidate, withoutResultParams, adapted.droppedCode));
+    } else if (count) attempts.push(attempt(candidate, withoutResultParams, adapted.droppedCode));
     const minimal = withoutResultParams.filter(([name]) => baseName(name) !== 'code');
     if (minimal.length < withoutResultParams.length) {
       const code = adapted.droppedCode ?? params.find(([name]) => baseName(name) === 'code')?.[1];

@@ -63,6 +63,8 @@ export interface ResolveOptions {
   checkFhirServer?: (fhirServer: URL) => void | Promise<void>;
   /** The server's capabilities (cached per server); without it every query is sent as written. */
   capabilities?: (ctx: FhirCallContext) => Promise<ServerCapabilities>;
+  /** `_count` added to each fallback search (query-plan.ts); 0 or unset: none. */
+  pageSize?: number;
   /** The request's one deadline for everything it fetches (shared with the Medication reads); else from `deadlineMs`. */
   deadline?: () => AbortSignal;
 }
@@ -177,7 +179,9 @@ export async function resolvePrefetch(
           const query = expandTemplate(input.templates[p.key]!, { context: input.context });
           if (query === undefined)
             throw new FhirFetchError('invalid-response', 'template token has no value');
-          const outcome = await fetchWithCapabilities(query, options.client, ctx, caps);
+          const outcome = await fetchWithCapabilities(query, options.client, ctx, caps, {
+            ...(options.pageSize ? { count: options.pageSize } : {}),
+          });
           fetched =
             outcome.kind === 'data' ? outcome.resources : { key: p.key, resourceType: outcome.resourceType };
         }
