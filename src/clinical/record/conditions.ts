@@ -80,16 +80,17 @@ function classifyFracture(
       )
       .map((c) => normaliseIcd(c.code as string));
     const sequelaElsewhere = icdCodes.some((c) => c.length === 7 && c[6] === 'S');
-    return {
+    const fracture: VertebralFracture = {
       kind,
       encounter: sequelaElsewhere
         ? 'sequela'
         : encounterOf(isIcd ? code : (icdCodes.find((c) => c.length === 7) ?? undefined), codings.text),
-      ...(level ? { level } : {}),
       code: shownCode,
-      ...(isIcd && code.length === 7 ? { stem: code.slice(0, 6) } : {}),
       matchedByText: false,
     };
+    if (level) fracture.level = level;
+    if (isIcd && code.length === 7) fracture.stem = code.slice(0, 6);
+    return fracture;
   }
   // §2.3.2 text fallback: vertebral site AND fracture/collapse, not sacrum/coccyx/femoral neck.
   if (
@@ -100,12 +101,13 @@ function classifyFracture(
     return undefined;
   }
   const level = levelFromText(text);
-  return {
+  const fracture: VertebralFracture = {
     kind: NEOPLASTIC_TEXT.test(codings.text) ? 'neoplastic' : 'vertebral',
     encounter: encounterOf(undefined, codings.text),
-    ...(level ? { level } : {}),
     matchedByText: true,
   };
+  if (level) fracture.level = level;
+  return fracture;
 }
 
 function classifyCardiovascular(
@@ -187,15 +189,18 @@ export function normaliseCondition(
     : (accept(resource.recordedDate) ?? accept(resource.assertedDate) ?? accept(resource.dateRecorded));
   const day = onset !== undefined && onset <= window.latest ? onset : recorded;
   const reference = referenceOf(resource);
-  return {
-    ...(reference ? { reference } : {}),
+  // Assignments in a fixed order, not conditional spreads: one shape for thousands of Conditions (issue 11).
+  const record: ConditionRecord = {
     display: concept.text.split(' | ')[0] || String(concept.codings[0]?.code ?? 'condition'),
     verification: verification && UNCONFIRMED.has(verification) ? 'unconfirmed' : 'confirmed',
-    ...(day !== undefined
-      ? { day, dateSource: onset !== undefined ? ('onset' as const) : ('recorded' as const) }
-      : {}),
-    ...(vertebralFracture ? { vertebralFracture } : {}),
-    ...(cardiovascular ? { cardiovascular } : {}),
-    ...(transplant ? { transplant } : {}),
   };
+  if (reference) record.reference = reference;
+  if (day !== undefined) {
+    record.day = day;
+    record.dateSource = onset !== undefined ? 'onset' : 'recorded';
+  }
+  if (vertebralFracture) record.vertebralFracture = vertebralFracture;
+  if (cardiovascular) record.cardiovascular = cardiovascular;
+  if (transplant) record.transplant = transplant;
+  return record;
 }

@@ -98,9 +98,10 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
   for (const c of sorted) {
     const f = c.vertebralFracture!;
     const sequela = f.encounter === 'sequela';
+    const description = describe(c);
     const ev = evidenceOf(
       'Condition',
-      `${describe(c)}${c.verification === 'unconfirmed' ? ' — unconfirmed' : ''}${sequela ? ' — sequela' : ''}`,
+      `${description}${c.verification === 'unconfirmed' ? ' — unconfirmed' : ''}${sequela ? ' — sequela' : ''}`,
       {
         reference: c.reference,
         day: c.day,
@@ -124,14 +125,17 @@ export function fractureEpisodes(record: PatientRecord): FractureEpisode[] {
       if (c.verification === 'confirmed') duplicate.unconfirmed = false;
       continue;
     }
+    // One literal with every field (undefined when absent) rather than conditional spreads: every episode gets the
+    // same hidden class, and thousands of them (issue 11) stay on V8's fast path.
     const episode: FractureEpisode = {
-      ...(c.day !== undefined ? { day: c.day, dateSource: c.dateSource! } : {}),
+      day: c.day,
+      dateSource: c.day !== undefined ? c.dateSource! : undefined,
       kind: f.kind,
-      ...(f.level ? { level: f.level } : {}),
+      level: f.level || undefined,
       sequela,
       unconfirmed: c.verification === 'unconfirmed',
       matchedByText: f.matchedByText,
-      description: describe(c),
+      description,
       evidence: [ev],
       codes: f.code ? [f.code] : [],
     };
