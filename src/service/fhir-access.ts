@@ -4,6 +4,8 @@ import type { FetchObserver } from '../protocol/prefetch/resolve.js';
 import type { FhirServerPolicy } from '../protocol/trust.js';
 
 const DEFAULT_CAPABILITY_TTL_MS = 3_600_000;
+/** FHIR_FALLBACK_PAGE_SIZE's default, for callers that build their limits by hand (the in-process service). */
+const DEFAULT_FALLBACK_PAGE_SIZE = 200;
 
 /** How the service reads a request's fhirServer: one client, one deadline, one trust policy. Built once. */
 export interface FhirAccess {
@@ -23,7 +25,7 @@ export function createFhirAccess(
     maxResponseBytes: number;
     deadlineMs: number;
     capabilityTtlMs?: number;
-    /** `_count` for the fallback searches; 0 or unset sends none. */
+    /** `_count` for the fallback searches; 0 sends none; unset: the configuration default (200). */
     pageSize?: number;
   },
   options: { policy?: FhirServerPolicy; onFetch?: FetchObserver } = {},
@@ -43,7 +45,7 @@ export function createFhirAccess(
   return {
     client,
     deadlineMs: limits.deadlineMs,
-    pageSize: limits.pageSize ?? 0,
+    pageSize: limits.pageSize ?? DEFAULT_FALLBACK_PAGE_SIZE,
     capabilities,
     ...(policy ? { policy } : {}),
     ...(onFetch ? { onFetch } : {}),

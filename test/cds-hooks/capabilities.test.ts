@@ -131,3 +131,21 @@ describe('CapabilityCache', () => {
     expect(reads).toBe(3);
   });
 });
+
+describe('planQuery: codes with any system (the fallback)', () => {
+  it('drops the system of each `code` token, once per code, keeping explicit no-system tokens', () => {
+    const plan = planQuery(
+      'Observation?patient=p1&code=http://loinc.org|2160-0,urn:oid:2.16.840.1.113883.6.1|2160-0,|local-1&_sort=-date',
+      UNKNOWN_CAPABILITIES,
+      { anyCodeSystem: true },
+    );
+    expect(plan.kind === 'attempts' && plan.attempts[0]!.query).toBe(
+      'Observation?patient=p1&code=2160-0,|local-1&_sort=-date',
+    );
+    // A code without a system is sent as written.
+    const plain = planQuery('ChargeItem?patient=p1&code=J0897', UNKNOWN_CAPABILITIES, {
+      anyCodeSystem: true,
+    });
+    expect(plain.kind === 'attempts' && plain.attempts[0]!.query).toBe('ChargeItem?patient=p1&code=J0897');
+  });
+});

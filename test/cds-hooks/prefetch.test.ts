@@ -150,7 +150,7 @@ describe('prefetch resolution against a real FHIR server', () => {
     expect(fhir.seen.every((s) => s.authorization === undefined)).toBe(true);
   });
 
-  it('with no prefetch at all, fetches every key in parallel (the search keeps the template query)', async () => {
+  it('with no prefetch at all, fetches every key in parallel (the template query, its codes with any system)', async () => {
     fhir.setLatency(100);
     fhir.resetInFlight();
     const body = patientViewRequest({ fhirServer: fhir.base });
@@ -160,7 +160,10 @@ describe('prefetch resolution against a real FHIR server', () => {
     expect(fhir.seen).toHaveLength(9);
     expect(fhir.maxInFlight()).toBe(9);
     const obsUrl = fhir.seen.find((s) => s.url.startsWith('/fhir/Observation'))!.url;
-    expect(decodeURIComponent(obsUrl)).toContain('http://loinc.org|17861-6');
+    // The template's LOINC codes, sent without their system so that OID-coded results match too.
+    const codes = new URL(obsUrl, fhir.base).searchParams.get('code')!.split(',');
+    expect(codes).toContain('17861-6');
+    expect(codes.some((c) => c.includes('|'))).toBe(false);
     expect(lastIds()).toEqual(['Condition/c1', 'Observation/o1', 'Observation/o2', 'Patient/p1']);
     expect(fetchEvents.filter((e) => e.outcome === 'ok')).toHaveLength(9);
   });

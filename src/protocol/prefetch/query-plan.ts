@@ -42,6 +42,13 @@ export type QueryPlan =
 export interface PlanOptions {
   /** `_count` to ask for on searches; unset: none. */
   count?: number;
+  /**
+   * Send `code` tokens without their system (`http://loinc.org|2160-0` → `2160-0`): a FHIR server matches a
+   * `system|code` token against that exact system string, so results coded under the system's OID
+   * (`urn:oid:2.16.840.1.113883.6.1`, C-CDA conversions) or a bare OID would not be returned. The record builder reads
+   * the system of what comes back (canonicalSystem), so a same-code result of another system is not misread.
+   */
+  anyCodeSystem?: boolean;
 }
 
 export function planQuery(relative: string, caps: ServerCapabilities, options: PlanOptions = {}): QueryPlan {
@@ -63,14 +70,15 @@ export function planQuery(relative: string, caps: ServerCapabilities, options: P
   });
   if (candidates.length === 0) return { kind: 'unsupported', resourceType: type };
 
-  const params = [...new URLSearchParams(search)];
+  const given = [...new URLSearchParams(search)];
+  const params = options.anyCodeSystem ? withoutCodeSystems(given) : given;
   const count =
     options.count && !params.some(([name]) => name === '_count') ? String(options.count) : undefined;
   const attempts: QueryAttempt[] = [];
   for (const candidate of candidates) {
     const declared = caps.types?.get(candidate)?.searchParams;
     const adapted = adaptParams(params, declared, caps.commonSearchParams);
-    const unchanged = candidate === type && adapted.params === params;
+    const unchanged = candidate === type && adapted.params === given;
     // Unchanged: the template's own text is sent, byte for byte (then the page size).
     const withCount = (a: QueryAttempt): QueryAttempt =>
       count ? { ...a, query: `${a.query}${a.query.includes('?') ? '&' : '?'}_count=${count}` } : a;
@@ -99,6 +107,16 @@ export function planQuery(relative: string, caps: ServerCapabilities, options: P
     }
   }
   return { kind: 'attempts', resourceType: type, attempts };
+}
+
+/** `code` token lists without systems; the same array when there is nothing to change. */
+function withoutCodeSystems(params: [string, string][]): [string, string][] {
+  if (!params.some(([name, value]) => name === 'code' && value.includes('|'))) return params;
+  return params.map(([name, value]): [string, string] => {
+    if (name !== 'code') return [name, value];
+    const codes = value.split(',').map((t) => (t.lastIndexOf('|') > 0 ? t.slice(t.lastIndexOf('|') + 1) : t));
+    return [name, [...new Set(codes)].join(',')];
+  });
 }
 
 function attempt(resourceType: string, params: [string, string][], droppedCode?: string): QueryAttempt {

@@ -180,6 +180,7 @@ export async function resolvePrefetch(
           if (query === undefined)
             throw new FhirFetchError('invalid-response', 'template token has no value');
           const outcome = await fetchWithCapabilities(query, options.client, ctx, caps, {
+            anyCodeSystem: true,
             ...(options.pageSize ? { count: options.pageSize } : {}),
           });
           fetched =

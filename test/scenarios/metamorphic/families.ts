@@ -163,8 +163,6 @@ export const FAMILIES: Family[] = [
   {
     name: 'oid-systems',
     why: 'code systems as urn:oid (records converted from C-CDA; Epic RxNorm/NDC OIDs)',
-    fallbackGap:
-      'the Observation fallback query asks for `http://loinc.org|code` tokens, which a FHIR server does not match against OID-coded results',
     rewrite: (c) =>
       each(c, (r) => {
         let changed = false;
@@ -181,8 +179,6 @@ export const FAMILIES: Family[] = [
   {
     name: 'bare-oid-systems',
     why: 'code systems as a bare OID without urn:oid:',
-    fallbackGap:
-      'the Observation fallback query asks for `http://loinc.org|code` tokens, which a FHIR server does not match against OID-coded results',
     rewrite: (c) =>
       each(c, (r) => {
         let changed = false;
