@@ -15,6 +15,7 @@ const processTests = [
   'test/demo/demo-run.test.ts',
   'test/demo/preview-browser.test.ts',
   'test/bench/adversarial.test.ts',
+  'test/ops/pretty-logs.test.ts',
 ];
 
 export default defineConfig({

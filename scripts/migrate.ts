@@ -3,11 +3,17 @@
  * the SQLite file) and exit. The service also migrates at start-up; this is for deploy pipelines.
  */
 import { ConfigError, loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createFeedbackStore, describeStoreLocation } from '../src/store/create-store.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env).store;
-  const store = createFeedbackStore(config);
+  const settings = loadConfig(process.env);
+  const config = settings.store;
+  // The service's logger (LOG_LEVEL, PRETTY_LOGS, redaction), on stderr: stdout is the command's answer.
+  const log = createLogger(settings, { destination: 2 });
+  const store = createFeedbackStore(config, (err) =>
+    log.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'feedback store connection lost'),
+  );
   try {
     const applied = await store.migrate();
     process.stdout.write(

@@ -15,6 +15,7 @@ import { escapeTerminalJson, stripTerminalControls } from '../src/analytics/term
 import { loadProjectKnowledge } from '../src/service/knowledge.js';
 import { summarizeCards } from '../src/analytics/summarize.js';
 import { resolveWindow, windowQuerySchema } from '../src/analytics/window.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createFeedbackStore, describeStoreLocation } from '../src/store/create-store.js';
 import { purgeExpired } from '../src/store/retention.js';
 
@@ -38,8 +39,13 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const config = loadConfig(process.env).store;
-  const store = createFeedbackStore(config);
+  const settings = loadConfig(process.env);
+  const config = settings.store;
+  // The service's logger (LOG_LEVEL, PRETTY_LOGS, redaction), on stderr: stdout is the report.
+  const log = createLogger(settings, { destination: 2 });
+  const store = createFeedbackStore(config, (err) =>
+    log.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'feedback store connection lost'),
+  );
   try {
     await store.migrate();
     if (values.purge) {

@@ -1,37 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { LogController, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config/index.js';
-
-/** Paths pino removes from any log object, as a second line of defence: tokens, bodies, PHI-bearing fields. */
-export const redactPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'authorization',
-  '*.authorization',
-  'access_token',
-  '*.access_token',
-  'fhirAuthorization',
-  '*.fhirAuthorization',
-  'prefetch',
-  '*.prefetch',
-  'context',
-  '*.context',
-  'body',
-  '*.body',
-  'patientId',
-  '*.patientId',
-  'userComment',
-  '*.userComment',
-  'token',
-  '*.token',
-];
+import { createLogger, type LoggerTarget } from './observability/logger.js';
 
 /**
- * Fastify server options shared by `server.ts` and the tests: limits, timeouts, logger, request ids.
- * (The headers timeout is a Node server property that Fastify does not take here: `server.ts` sets it.)
+ * Fastify server options shared by `server.ts`, the demo, the bench and the tests: limits, timeouts, the logger
+ * (src/observability/logger.ts, with its redaction), request ids. `log` says where the log lines go (tests capture
+ * them). (The headers timeout is a Node server property that Fastify does not take here: `server.ts` sets it.)
  */
-export function serverOptions(config: Config, overrides: FastifyServerOptions = {}): FastifyServerOptions {
+export function serverOptions(config: Config, log: LoggerTarget = {}): FastifyServerOptions {
   const timeouts = config.ops.timeouts;
   return {
     bodyLimit: config.bodyLimitBytes,
@@ -49,16 +26,6 @@ export function serverOptions(config: Config, overrides: FastifyServerOptions = 
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     trustProxy: false,
-    logger: {
-      level: config.logLevel,
-      redact: { paths: redactPaths, censor: '[redacted]' },
-      // Requests are logged by our own one-line plugin; keep pino's request serializer to id/method only.
-      serializers: {
-        req: (req: { id: string; method: string }) => ({ id: req.id, method: req.method }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      ...(config.prettyLogs ? { transport: { target: 'pino-pretty' } } : {}),
-    },
-    ...overrides,
+    loggerInstance: createLogger(config, log),
   };
 }

@@ -32,11 +32,7 @@ export async function buildTestApp(
   } & Partial<Omit<AppOptions, 'config'>> = {},
 ): Promise<FastifyInstance> {
   const config = testConfig(options.env);
-  const fastifyOptions = serverOptions(config);
-  if (options.logStream) {
-    fastifyOptions.logger = { ...(fastifyOptions.logger as object), stream: options.logStream };
-  }
-  const server = Fastify(fastifyOptions);
+  const server = Fastify(serverOptions(config, options.logStream ? { destination: options.logStream } : {}));
   await server.register(app, {
     config,
     clock: options.clock ?? fixedClock(TEST_NOW),
