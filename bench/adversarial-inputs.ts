@@ -81,14 +81,27 @@ function textCodedFracture(i: number): FhirResource {
   };
 }
 
-/** As many items as fit in the budget, from the size of one (JSON separators included). */
-function fill<T>(budgetBytes: number, overheadBytes: number, item: (i: number) => T): T[] {
-  const one = Buffer.byteLength(JSON.stringify(item(0))) + 1;
-  const count = Math.max(1, Math.floor((budgetBytes - overheadBytes) / one));
-  return Array.from({ length: count }, (_, i) => item(i));
+/**
+ * The body with as many repeated items as fit in the budget: the size per item is read from a body of 1,000, then
+ * the count is trimmed until the body (ids growing with the count, wrappers included) is within the budget.
+ */
+function fitted(budgetBytes: number, build: (count: number) => string): string {
+  const bytes = (body: string) => Buffer.byteLength(body);
+  const one = bytes(build(1));
+  const perItem = Math.max(1, (bytes(build(1001)) - one) / 1000);
+  let count = Math.max(1, Math.floor((budgetBytes - one) / perItem));
+  let body = build(count);
+  while (bytes(body) > budgetBytes && count > 1) {
+    count = Math.max(1, Math.floor(count * Math.min(0.995, budgetBytes / bytes(body))));
+    body = build(count);
+  }
+  return body;
 }
 
-/** Room left for the hostile part after the request around it (and a margin for the ids that grow). */
+const range = <T>(count: number, item: (i: number) => T): T[] =>
+  Array.from({ length: count }, (_, i) => item(i));
+
+/** Room left for the hostile part after the request around it. */
 const OVERHEAD = 4096;
 
 export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
@@ -131,21 +144,23 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
     name: 'text-coded vertebral fractures',
     threat: 'quadratic episode merging: 7,000 took 4–8 s',
     path: PATIENT_VIEW,
-    body: (budget) => JSON.stringify(hook('patient-view', {}, fill(budget, OVERHEAD, textCodedFracture))),
+    body: (budget) =>
+      fitted(budget, (n) => JSON.stringify(hook('patient-view', {}, range(n, textCodedFracture)))),
   },
   {
     name: 'draft orders',
     threat: '2,000 drafts gave one card each and megabytes of response',
     path: ORDER_SELECT,
-    body: (budget) => {
-      const drafts = fill(budget, OVERHEAD, (i) => prolia(`d${i}`));
-      return JSON.stringify(
-        hook('order-select', {
-          draftOrders: draftBundle(drafts),
-          selections: drafts.map((d) => `MedicationRequest/${String(d.id)}`),
-        }),
-      );
-    },
+    body: (budget) =>
+      fitted(budget, (n) => {
+        const drafts = range(n, (i) => prolia(`d${i}`));
+        return JSON.stringify(
+          hook('order-select', {
+            draftOrders: draftBundle(drafts),
+            selections: drafts.map((d) => `MedicationRequest/${String(d.id)}`),
+          }),
+        );
+      }),
   },
   {
     name: 'deep JSON (nested arrays)',
@@ -162,9 +177,10 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
     threat: 'parser and validator time in the number of keys',
     path: PATIENT_VIEW,
     body: (budget) => {
-      const keys = fill(budget, OVERHEAD, (i) => `"k${i}":${i}`).join(',');
       const base = JSON.stringify(hook('patient-view', {}));
-      return base.replace('"context":{', `"context":{"extension":{${keys}},`);
+      return fitted(budget, (n) =>
+        base.replace('"context":{', `"context":{"extension":{${range(n, (i) => `"k${i}":${i}`).join(',')}},`),
+      );
     },
   },
   {
@@ -183,7 +199,7 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
         },
         outcomeTimestamp: '2025-06-15T12:00:00Z',
       });
-      return JSON.stringify({ feedback: fill(budget, OVERHEAD, item) });
+      return fitted(budget, (n) => JSON.stringify({ feedback: range(n, item) }));
     },
   },
 ];

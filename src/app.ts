@@ -8,6 +8,7 @@ import { loadProjectKnowledge, type Knowledge } from './service/knowledge.js';
 import { createEhrAdapter, SiteMappingError } from './ehr/adapter.js';
 import corsPlugin from './plugins/external/cors.js';
 import errorsPlugin from './plugins/app/errors.js';
+import jsonBodyPlugin from './plugins/app/json-body.js';
 import requestLogPlugin from './plugins/app/request-log.js';
 import healthPlugin from './plugins/app/health.js';
 import securityPlugin from './plugins/app/security.js';
@@ -52,14 +53,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.decorate('clock', options.clock ?? systemClock);
   fastify.decorate('cdsEvents', new CdsEvents());
 
-  // Only JSON is accepted (415 otherwise); application/fhir+json bodies are JSON too.
-  fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(
-    ['application/fhir+json', 'application/json+fhir'],
-    { parseAs: 'string' },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
-
+  // Only JSON is accepted (415 otherwise), nested at most JSON_MAX_DEPTH levels; application/fhir+json is JSON too.
+  await fastify.register(jsonBodyPlugin, { maxDepth: config.jsonMaxDepth });
   await fastify.register(errorsPlugin);
   await fastify.register(requestLogPlugin);
   await fastify.register(corsPlugin);

@@ -30,6 +30,8 @@ const schema = z.object({
   // patient-view card (at most four, decision 15) and the notice.
   MAX_DRAFT_ORDERS: envInt(200, 10, 10_000),
   MAX_CARDS: envInt(25, 5, 1000),
+  // A CDS Hooks request nests about 15 levels; JSON.parse spends seconds on millions (src/protocol/json-depth.ts).
+  JSON_MAX_DEPTH: envInt(100, 20, 10_000),
 });
 
 export type CoreConfig = ReturnType<typeof parseCoreConfig>;
@@ -46,6 +48,8 @@ export function parseCoreConfig(env: Env) {
     /** The base URL clients call (no trailing slash); when unset it is derived from each request's Host. */
     publicBaseUrl: raw.PUBLIC_BASE_URL,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    /** Deepest nesting of a JSON request body (400 beyond, before JSON.parse). */
+    jsonMaxDepth: raw.JSON_MAX_DEPTH,
     /** Draft orders checked per request and cards per response (src/service/response-bounds.ts). */
     responseBounds: { maxDraftOrders: raw.MAX_DRAFT_ORDERS, maxCards: raw.MAX_CARDS },
     /** Empty list = any origin (`*`): CDS clients such as the sandbox send no credentials. */
