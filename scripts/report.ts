@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   }
   const settings = loadConfig(process.env);
   const config = settings.store;
+  const catalogue = loadProjectKnowledge().cards;
   // The service's logger (LOG_LEVEL, PRETTY_LOGS, redaction), on stderr: stdout is the report.
   const log = createLogger(settings, { destination: 2 });
   const store = createFeedbackStore(config, (err) =>
@@ -65,11 +66,7 @@ async function main(): Promise<void> {
       throw new UsageError(`invalid window: ${query.error.issues[0]?.message ?? 'bad value'}`);
     const window = resolveWindow(query.data, new Date());
     if (window.from.getTime() >= window.to.getTime()) throw new UsageError('--from must be before --to');
-    const analytics = summarizeCards(
-      await store.analyticsFacts(window),
-      window,
-      ownReasonCodesOf(loadProjectKnowledge().cards),
-    );
+    const analytics = summarizeCards(await store.analyticsFacts(window), window, ownReasonCodesOf(catalogue));
     // Stored values reach the operator's terminal: no control or bidi character gets through (issue 11).
     process.stdout.write(
       values.json

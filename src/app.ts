@@ -64,7 +64,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(loadSheddingPlugin);
   await fastify.register(securityPlugin);
 
-  await fastify.register(feedbackStorePlugin);
+  await fastify.register(feedbackStorePlugin, { catalogue: knowledge.cards });
   await fastify.register(previewPlugin, { services });
 
   await fastify.register(discoveryRoutes, { services });

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpProblem } from '../errors.js';
 
 /**
  * Checks `Authorization: Bearer <token>` against the configured admin token in constant time (both sides are
@@ -11,5 +12,16 @@ export function createAdminTokenCheck(expected: string): (authorization: string 
     if (!match) return false;
     const given = createHash('sha256').update(match[1]!).digest();
     return timingSafeEqual(given, expectedDigest);
+  };
+}
+
+/** A route `onRequest` hook: 401 (with a `WWW-Authenticate` challenge) unless the admin bearer token is given. */
+export function requireAdminToken(expected: string) {
+  const isAdmin = createAdminTokenCheck(expected);
+  return async (request: { headers: { authorization?: string } }): Promise<void> => {
+    if (isAdmin(request.headers.authorization)) return;
+    throw new HttpProblem(401, 'An admin bearer token is required', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="analytics"' },
+    });
   };
 }

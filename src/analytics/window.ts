@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { HttpProblem } from '../errors.js';
+import { parseOrBadRequest } from '../protocol/schemas/parse.js';
 import type { TimeWindow } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
@@ -71,4 +73,11 @@ export function resolveWindow(query: WindowQuery, now: Date): TimeWindow {
   }
   const to = query.to !== undefined ? parseIsoDateTime(query.to)! : now;
   return { from: new Date(to.getTime() - (query.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS), to };
+}
+
+/** The report window an HTTP query asks for, or a 400 naming what is wrong with it. */
+export function windowFromQuery(query: unknown, now: Date): TimeWindow {
+  const window = resolveWindow(parseOrBadRequest(windowQuerySchema, query), now);
+  if (window.from.getTime() >= window.to.getTime()) throw new HttpProblem(400, '"from" must be before "to"');
+  return window;
 }

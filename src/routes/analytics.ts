@@ -1,60 +1,48 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../errors.js';
-import { describeZodError } from '../protocol/schemas/request.js';
+import type { CardCatalogue } from '../cards/loader.js';
 import { problemJsonSchema, toJsonSchema } from '../protocol/schemas/json-schemas.js';
 import type { AnalyticsFacts, FeedbackStore, TimeWindow } from '../store/types.js';
-import { createAdminTokenCheck } from '../analytics/admin-token.js';
+import { requireAdminToken } from '../analytics/admin-token.js';
 import { cardAnalyticsJsonSchema } from '../analytics/response-schema.js';
 import { ownReasonCodesOf } from '../analytics/own-reason-codes.js';
 import { summarizeCards } from '../analytics/summarize.js';
-import { loadProjectKnowledge } from '../service/knowledge.js';
-import { resolveWindow, windowQuerySchema } from '../analytics/window.js';
+import { windowFromQuery, windowQuerySchema } from '../analytics/window.js';
 
 export interface AnalyticsRouteOptions {
   store: FeedbackStore;
   adminToken: string;
+  /** The card catalogue (override reasons each card offers). */
+  catalogue: CardCatalogue;
 }
+
+const routeSchema = {
+  summary: 'Card acceptance and override analytics (admin token)',
+  tags: ['analytics'],
+  querystring: toJsonSchema(windowQuerySchema, 'input'),
+  security: [{ adminToken: [] }],
+  response: {
+    200: cardAnalyticsJsonSchema,
+    400: problemJsonSchema,
+    401: problemJsonSchema,
+    503: problemJsonSchema,
+  },
+};
 
 /**
  * `GET /analytics/cards?from=&to=&days=`: acceptance and override figures per catalogue id and indicator.
  * Only registered when an admin token is configured; answers 401 to any other caller.
  */
-const windowQueryJsonSchema = toJsonSchema(windowQuerySchema, 'input');
-
-const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (app, { store, adminToken }) => {
-  const isAdmin = createAdminTokenCheck(adminToken);
-  const ownReasonCodes = ownReasonCodesOf(loadProjectKnowledge().cards);
-  app.get<{ Querystring: Record<string, string> }>(
+const analyticsRoutes: FastifyPluginAsync<AnalyticsRouteOptions> = async (
+  app,
+  { store, adminToken, catalogue },
+) => {
+  const ownReasonCodes = ownReasonCodesOf(catalogue);
+  app.get(
     '/analytics/cards',
-    {
-      schema: {
-        summary: 'Card acceptance and override analytics (admin token)',
-        tags: ['analytics'],
-        querystring: windowQueryJsonSchema,
-        security: [{ adminToken: [] }],
-        response: {
-          200: cardAnalyticsJsonSchema,
-          400: problemJsonSchema,
-          401: problemJsonSchema,
-          503: problemJsonSchema,
-        },
-      },
-      validatorCompiler: () => () => true,
-    },
+    { schema: routeSchema, validatorCompiler: () => () => true, onRequest: requireAdminToken(adminToken) },
     async (request, reply) => {
-      if (!isAdmin(request.headers.authorization)) {
-        throw new HttpProblem(401, 'An admin bearer token is required', {
-          headers: { 'WWW-Authenticate': 'Bearer realm="analytics"' },
-        });
-      }
-      const parsed = windowQuerySchema.safeParse(request.query);
-      if (!parsed.success) {
-        const { message, expression } = describeZodError(parsed.error);
-        throw new HttpProblem(400, message, { expression });
-      }
-      const window = resolveWindow(parsed.data, app.clock());
-      if (window.from.getTime() >= window.to.getTime())
-        throw new HttpProblem(400, '"from" must be before "to"');
+      const window = windowFromQuery(request.query, app.clock());
       reply.header('Cache-Control', 'no-store');
       return summarizeCards(await factsOrUnavailable(store, window, request.log), window, ownReasonCodes);
     },

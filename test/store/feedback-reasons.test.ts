@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatAnalyticsTable } from '../../src/analytics/format-table.js';
 import { escapeTerminalJson } from '../../src/analytics/terminal-text.js';
-import { loadProjectKnowledge } from '../../src/service/knowledge.js';
+import { loadProjectKnowledge, type Knowledge } from '../../src/service/knowledge.js';
 import type { CdsEngine } from '../../src/service/engine.js';
 import type { Card } from '../../src/protocol/types.js';
 import { buildTestApp } from '../support/build-app.js';
@@ -47,9 +47,10 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-async function build(env: Record<string, string> = {}) {
+async function build(env: Record<string, string> = {}, knowledge?: Knowledge) {
   const app = await buildTestApp({
     engine,
+    ...(knowledge ? { knowledge } : {}),
     env: {
       ANALYTICS_ADMIN_TOKEN: ADMIN_TOKEN,
       PATIENT_HASH_SECRET: HASH_SECRET,
@@ -127,6 +128,29 @@ describe('override reasons in every shape clients send (issue 15)', () => {
     expect(count(C[5]!)).toBe(1);
     expect(count(null)).toBe(2);
     expect(JSON.stringify(group)).not.toMatch(/John|1950|12345678|EPIC-1234/);
+  });
+});
+
+describe('the card catalogue the app is built with', () => {
+  it("decides a card's own reason codes for the feedback store and the analytics, not the project's cards/", async () => {
+    const project = loadProjectKnowledge();
+    const lapse = project.cards.cards.get('DMAB-LAPSE')!;
+    const siteReason = {
+      system: OWN_SYSTEM,
+      code: 'site-own-reason',
+      display: 'A reason only this site offers',
+    };
+    const cards = new Map(project.cards.cards).set('DMAB-LAPSE', { ...lapse, overrideReasons: [siteReason] });
+    const app = await build({}, { ...project, cards: { ...project.cards, cards } });
+    const group = await reasonsAfter(app, () => [
+      { overrideReason: { reason: { code: siteReason.code, system: OWN_SYSTEM } } },
+      // One of the project's own codes for this card, which the injected catalogue does not offer.
+      { overrideReason: { reason: { code: C[0], system: OWN_SYSTEM } } },
+    ]);
+    expect(group.overrideReasons).toEqual([
+      { code: null, system: null, count: 1 },
+      { code: siteReason.code, system: OWN_SYSTEM, count: 1 },
+    ]);
   });
 });
 

@@ -37,6 +37,7 @@ export async function buildTestApp(
     config,
     clock: options.clock ?? fixedClock(TEST_NOW),
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
   });
   await server.ready();
   return server;

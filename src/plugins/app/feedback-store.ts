@@ -3,7 +3,7 @@ import analyticsRoutes from '../../routes/analytics.js';
 import { createFeedbackStore, describeStoreLocation } from '../../store/create-store.js';
 import { createPatientHasher, type PatientHasher } from '../../store/patient-hash.js';
 import { resolvePatientHashSecret } from '../../store/patient-hash-secret.js';
-import { loadProjectKnowledge } from '../../service/knowledge.js';
+import type { CardCatalogue } from '../../cards/loader.js';
 import { createOverrideReasonPolicy, RecentCards } from '../../store/override-reason-policy.js';
 import { cardRecords, feedbackRecords } from '../../store/records.js';
 import { purgeExpired } from '../../store/retention.js';
@@ -28,8 +28,13 @@ declare module 'fastify' {
  * Card log, feedback store and analytics. Hook and feedback events only enqueue records; the write queue puts
  * them in the database in batches, so a slow or absent database never delays a hook response.
  */
-export default fp(
-  async (app) => {
+export interface FeedbackStoreOptions {
+  /** The card catalogue the app was built with: each card's own override reasons, for checks and analytics. */
+  catalogue: CardCatalogue;
+}
+
+export default fp<FeedbackStoreOptions>(
+  async (app, { catalogue }) => {
     const config = app.config.store;
     const secret = resolvePatientHashSecret(config.patientHashSecret, config.sqlitePath);
     if (secret.source !== 'environment' && app.config.nodeEnv !== 'test') {
@@ -79,7 +84,7 @@ export default fp(
     // Override reason codes are limited to the card's own (issue 11): the cards this process returned are
     // remembered (bounded) so that feedback on them is checked against their catalogue entry.
     const recentCards = new RecentCards();
-    const reasonPolicy = createOverrideReasonPolicy(loadProjectKnowledge().cards);
+    const reasonPolicy = createOverrideReasonPolicy(catalogue);
     app.cdsEvents.on('hook.completed', (event) => {
       const records = cardRecords(event, hashPatient, app.clock());
       for (const r of records) if (r.catalogueId) recentCards.remember(r.cardUuid, r.catalogueId);
@@ -123,7 +128,11 @@ export default fp(
     app.decorate('feedbackStore', { store, queue, hashPatient, purge });
 
     if (config.analyticsAdminToken) {
-      await app.register(analyticsRoutes, { store, adminToken: config.analyticsAdminToken });
+      await app.register(analyticsRoutes, {
+        store,
+        adminToken: config.analyticsAdminToken,
+        catalogue,
+      });
     }
 
     app.addHook('onClose', async () => {
