@@ -8,7 +8,7 @@ import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js'
 import { expectValidCdsResponse } from '../support/response-check.js';
 import { PATIENT_ID } from '../clinical/support/fhir.js';
 import { SERVICE } from './support.js';
-import { FAMILIES, type Case, type Family } from './metamorphic/families.js';
+import { FAMILIES, urnOf, type Case, type Family } from './metamorphic/families.js';
 import { scenarios, type Scenario } from './metamorphic/scenarios.js';
 
 /**
@@ -28,7 +28,29 @@ const keyOfType = (type: string) =>
   Object.entries(templates).find(([, t]) => t.startsWith(`${type}?`) || t.startsWith(`${type}/`))?.[0];
 const MEDICATION_KEY = keyOfType('MedicationRequest');
 
-function prefetchOf(resources: FhirResource[], withOutcomeEntry: boolean): Record<string, unknown> {
+/** The key whose Bundle holds `medication` in a transaction-style request: its referrer's (urnFullUrls). */
+function referrerKey(resources: FhirResource[], medication: FhirResource): string | undefined {
+  const urn = urnOf(String(medication.id));
+  const referrer = resources.find(
+    (r) => (r.medicationReference as { reference?: string } | undefined)?.reference === urn,
+  );
+  return referrer ? keyOfType(referrer.resourceType) : undefined;
+}
+
+/** A Bundle entry; transaction-style (urnFullUrls) Medications are named by their URN and carry no id. */
+function entryOf(resource: FhirResource, urnFullUrls: boolean) {
+  if (urnFullUrls && resource.resourceType === 'Medication') {
+    const { id, ...withoutId } = resource;
+    return { fullUrl: urnOf(String(id)), resource: withoutId as FhirResource };
+  }
+  return { fullUrl: `https://ehr.example/fhir/${resource.resourceType}/${resource.id}`, resource };
+}
+
+function prefetchOf(
+  resources: FhirResource[],
+  withOutcomeEntry: boolean,
+  urnFullUrls = false,
+): Record<string, unknown> {
   const prefetch: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(templates)) {
     if (template.startsWith('Patient/')) {
@@ -39,11 +61,11 @@ function prefetchOf(resources: FhirResource[], withOutcomeEntry: boolean): Recor
       .filter(
         (r) =>
           (r.resourceType !== 'Patient' && keyOfType(r.resourceType) === key) ||
-          (r.resourceType === 'Medication' && key === MEDICATION_KEY),
+          (r.resourceType === 'Medication' &&
+            key === (urnFullUrls ? referrerKey(resources, r) : MEDICATION_KEY)),
       )
       .map((resource) => ({
-        fullUrl: `https://ehr.example/fhir/${resource.resourceType}/${resource.id}`,
-        resource,
+        ...entryOf(resource, urnFullUrls),
         search: { mode: resource.resourceType === 'Medication' ? 'include' : 'match' },
       }));
     if (withOutcomeEntry)
@@ -68,7 +90,7 @@ function request(hook: HookName, c: Case, path: Path, fhirBase: string, family?:
     context.draftOrders = {
       resourceType: 'Bundle',
       type: 'collection',
-      entry: c.drafts.map((resource) => ({ resource })),
+      entry: c.drafts.map((resource) => (family?.urnFullUrls ? entryOf(resource, true) : { resource })),
     };
     if (hook === 'order-select')
       context.selections = c.drafts
@@ -81,7 +103,11 @@ function request(hook: HookName, c: Case, path: Path, fhirBase: string, family?:
     context,
   };
   if (path === 'prefetch')
-    body.prefetch = prefetchOf(c.resources, family?.name === 'prefetch-operation-outcome-entry');
+    body.prefetch = prefetchOf(
+      c.resources,
+      family?.name === 'prefetch-operation-outcome-entry',
+      family?.urnFullUrls ?? false,
+    );
   else {
     body.fhirServer = fhirBase;
     body.fhirAuthorization = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FhirResource } from '../../../src/protocol/types.js';
 import { SYSTEMS } from '../../../src/clinical/terminology/systems.js';
 import * as F from '../../clinical/support/fhir.js';
@@ -25,6 +26,17 @@ export interface Family {
   fallbackGap?: string;
   /** A change to the prefetch request only (the fallback path reads the server's own shape). */
   prefetchOnly?: boolean;
+  /**
+   * Bundles written transaction-style: Medication entries carry `fullUrl: urnOf(id)` and no id, and sit in the
+   * Bundle of the resource that refers to them (a URN means something only within its Bundle).
+   */
+  urnFullUrls?: boolean;
+}
+
+/** A stable `urn:uuid:` for a resource id (the same id always gives the same URN). */
+export function urnOf(id: string): string {
+  const hex = createHash('sha256').update(id).digest('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 type Json = Record<string, unknown>;
@@ -258,6 +270,13 @@ export const FAMILIES: Family[] = [
     needsMedicationRead: true,
     rewrite: (c) =>
       medicationAsResource(c, (id) => `https://ehr.example/fhir/Medication/${id}`, 'chart-and-draft-bundle'),
+  },
+  {
+    name: 'urn-uuid-references',
+    why: 'transaction-style Bundles and C-CDA conversions: the Medication named by `fullUrl: urn:uuid:…`, no id',
+    prefetchOnly: true,
+    urnFullUrls: true,
+    rewrite: (c) => medicationAsResource(c, urnOf, 'chart-and-draft-bundle'),
   },
   {
     name: 'draft-bundle-medication',
