@@ -13,6 +13,8 @@ export interface CatalogueScenario {
   hook: HookName;
   resources: FhirResource[];
   drafts?: FhirResource[];
+  /** Other cards the chart must fire too (`ID:indicator`). */
+  alsoFires?: string[];
 }
 
 const base = (): FhirResource[] => [F.patient(), F.osteoporosis()];
@@ -59,9 +61,13 @@ export const catalogueScenarios: CatalogueScenario[] = [
   pv('RVFX-SUSPECTED', 'critical', lateVertebralFracture()),
   pv('GIOP', 'info', [F.medicationRequest(F.PREDNISONE_5, { authoredOn: '2024-12-01', doseUnits: 1 })]),
   pv('ONC-DMAB-STOP', 'info', [F.administration(F.XGEVA, '2024-10-01', { doseMg: 120 })]),
-  os('ORDER-AUGMENT-RVFX', 'critical', lateVertebralFracture(), [
-    F.serviceRequest({ system: F.CPT, code: '22514' }, 'kp'),
-  ]),
+  {
+    ...os('ORDER-AUGMENT-RVFX', 'critical', lateVertebralFracture(), [
+      F.serviceRequest({ system: F.CPT, code: '22514' }, 'kp'),
+    ]),
+    // Order hooks show the patient's status cards too (ORDER_HOOK_STATUS_CARDS=always by default).
+    alsoFires: ['RVFX-SUSPECTED:critical'],
+  },
   os(
     'ORDER-ROMO-CV',
     'critical',
