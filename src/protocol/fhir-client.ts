@@ -39,6 +39,8 @@ export class FhirFetchError extends Error {
     message: string,
     readonly status?: number,
     readonly outcome?: OutcomeSummary,
+    /** The page of a search that failed: past the first, some of the data was already read. */
+    readonly page = 1,
   ) {
     super(message);
   }
@@ -105,7 +107,13 @@ export class FhirClient {
       if (page > this.options.maxPages) {
         throw new FhirFetchError('too-many-pages', `more than ${this.options.maxPages} pages`);
       }
-      const body = await this.getJson(url, ctx);
+      const body = await this.getJson(url, ctx).catch((err: unknown) => {
+        // A continuation page refused: the data is incomplete, whatever the server says about the reason (a
+        // "not supported" here must never make the key read as "this server has no such data").
+        if (page > 1 && err instanceof FhirFetchError)
+          throw new FhirFetchError(err.reason, `page ${page}: ${err.message}`, err.status, err.outcome, page);
+        throw err;
+      });
       if (body.resourceType !== 'Bundle') {
         if (body.resourceType === 'OperationOutcome') {
           throw new FhirFetchError('invalid-response', 'FHIR server answered with an OperationOutcome');

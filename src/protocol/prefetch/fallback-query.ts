@@ -50,10 +50,11 @@ const UNSUPPORTED_TEXT =
  * - 400 / 422 whose OperationOutcome says so (issue code `not-supported`, or text such as HAPI's "Unknown search
  *   parameter", Oracle Health's "… is not supported");
  * - a read answered 404 only when its OperationOutcome says `not-supported` (a missing Patient is a failure).
- * 401, 403, 5xx, timeouts and caps are never "unsupported".
+ * 401, 403, 5xx, timeouts, caps and a refused continuation page are never "unsupported".
  */
 export function saysUnsupported(err: FhirFetchError, isSearch: boolean): boolean {
-  if (err.reason !== 'http-status' || err.status === undefined) return false;
+  // Past the first page the server did support the search: a refused continuation page is a failure (partial data).
+  if (err.reason !== 'http-status' || err.status === undefined || err.page > 1) return false;
   const outcomeSays =
     err.outcome !== undefined &&
     (err.outcome.codes.includes('not-supported') || UNSUPPORTED_TEXT.test(err.outcome.text));
