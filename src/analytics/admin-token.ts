@@ -5,7 +5,7 @@ import { HttpProblem } from '../errors.js';
  * Checks `Authorization: Bearer <token>` against the configured admin token in constant time (both sides are
  * hashed first, so neither the length nor a prefix of the token leaks through timing).
  */
-export function createAdminTokenCheck(expected: string): (authorization: string | undefined) => boolean {
+function createAdminTokenCheck(expected: string): (authorization: string | undefined) => boolean {
   const expectedDigest = createHash('sha256').update(expected).digest();
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');

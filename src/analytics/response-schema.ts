@@ -33,7 +33,7 @@ const cardGroupSummary = z.strictObject({
     ),
 });
 
-export const cardAnalyticsSchema = z.strictObject({
+const cardAnalyticsSchema = z.strictObject({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
   groups: z.array(cardGroupSummary),

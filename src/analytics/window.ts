@@ -4,7 +4,7 @@ import { parseOrBadRequest } from '../protocol/schemas/parse.js';
 import type { TimeWindow } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_WINDOW_DAYS = 30;
+const DEFAULT_WINDOW_DAYS = 30;
 
 /** `YYYY-MM-DD`, optionally `THH:MM[:SS[.fff]]`, optionally a zone (`Z` or `±HH:MM`). */
 const ISO_PATTERN =

@@ -143,14 +143,10 @@ export const cardFileSchema = z
   .refine((c) => c.sources.includes(c.primarySource), { message: 'primarySource must be one of sources' });
 
 export type MetaFile = z.infer<typeof metaFileSchema>;
-export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 export type OrdersFile = z.infer<typeof ordersFileSchema>;
 export type OrderDefinition = OrdersFile['orders'][string];
 export type Concept = z.infer<typeof conceptSchema>;
 export type CardFile = z.infer<typeof cardFileSchema>;
-export type ConditionalText = z.infer<typeof conditionalText>;
-export type SuggestionDefinition = z.infer<typeof suggestionSchema>;
-export type ActionDefinition = z.infer<typeof actionSchema>;
 export type OccurrenceDefinition = z.infer<typeof occurrenceSchema>;
 export interface Condition {
   if?: string | undefined;

@@ -29,7 +29,7 @@ const optional = <S extends FactSpec>(spec: S) => ({ ...spec, optional: true }) 
 /** Short text (units, limits, event names): cut earlier in the summary so the sentence around it fits. */
 const shortText = (summaryLength: number) => ({ kind: 'text', summaryLength }) as const;
 
-export const FACT_SPECS: FactSpecs = {
+const FACT_SPECS: FactSpecs = {
   'DMAB-OVERDUE': {
     lastDoseDate: date,
     monthsSinceLastDose: number,
@@ -168,7 +168,7 @@ export const FACT_SPECS: FactSpecs = {
 };
 
 /** The fact every finding carries (CommonFacts). */
-export const COMMON_FACT_SPECS: Record<string, FactSpec> = {
+const COMMON_FACT_SPECS: Record<string, FactSpec> = {
   today: date,
   safetyCalciumLow: optional(text),
   safetyZoledronateRenal: optional(text),

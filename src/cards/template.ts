@@ -23,7 +23,7 @@ export interface CompiledTemplate {
 }
 
 /** Longest rendering of each kind of value in a summary (dates are ISO, numbers short, text cut). */
-export const SUMMARY_VALUE_LENGTH: Record<FactKind, number> = {
+const SUMMARY_VALUE_LENGTH: Record<FactKind, number> = {
   date: 10,
   number: 8,
   enum: 16,
@@ -31,7 +31,7 @@ export const SUMMARY_VALUE_LENGTH: Record<FactKind, number> = {
   text: 40,
 };
 /** Longest rendering of a single value in the Markdown detail. */
-export const DETAIL_VALUE_LENGTH = 300;
+const DETAIL_VALUE_LENGTH = 300;
 const MISSING_VALUE = 'not recorded';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;

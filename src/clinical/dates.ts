@@ -64,7 +64,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil), without a Date. */
-export function dayFromParts(year: number, month: number, day: number): Day {
+function dayFromParts(year: number, month: number, day: number): Day {
   // Month overflow/underflow as Date.UTC does it (month 13 = January of the next year).
   const total = fullYear(year) * 12 + (month - 1);
   let y = Math.floor(total / 12);

@@ -7,8 +7,6 @@ const schema = z.object({
   SITE_ORDER_MAPPING: z.string().min(1).optional(),
 });
 
-export type EhrConfig = ReturnType<typeof parseEhrConfig>;
-
 /**
  * What the service sends to each EHR (issue 15): the default response profile (a trusted issuer's own `profile`
  * wins) and the optional site order mapping file (read, validated and compiled when the app starts).

@@ -33,8 +33,6 @@ const schema = z
     path: ['HEADERS_TIMEOUT_MS'],
   });
 
-export type OpsConfig = ReturnType<typeof parseOpsConfig>;
-
 /** Operations: metrics, shutdown, server timeouts, load shedding and the OpenAPI UI. */
 export function parseOpsConfig(env: Env, core: CoreConfig) {
   // An empty value (`NAME=` in an env file, compose interpolating an unset variable) means unset: a number

@@ -42,8 +42,6 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: envInt(0, 0, 1_000_000),
 });
 
-export type SecurityConfig = ReturnType<typeof parseSecurityConfig>;
-
 /**
  * Authentication of the calling EHR and the outbound (fhirServer) policy. Decisions that stop the process:
  * - CDS_AUTH=required needs PUBLIC_BASE_URL, because `aud` must equal the exact URL the EHR called and a URL

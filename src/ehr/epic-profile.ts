@@ -21,7 +21,7 @@ export const RXNORM_OID = 'urn:oid:2.16.840.1.113883.6.88';
 export const NDC_OID = 'urn:oid:2.16.840.1.113883.6.69';
 const OID_OF: Record<string, string> = { [SYSTEMS.rxnorm]: RXNORM_OID, [SYSTEMS.ndc]: NDC_OID };
 
-export const EPIC_ALTERNATIVES_NOTE =
+const EPIC_ALTERNATIVES_NOTE =
   '**Options marked "choose one" are alternatives: accept the orders of one option only.**';
 
 export function epicCard(card: Card): Card {

@@ -65,7 +65,7 @@ const extraction = z
     path: ['system'],
   });
 
-export const siteMappingFileSchema = z.strictObject({
+const siteMappingFileSchema = z.strictObject({
   site: z.string().min(1).max(200).optional(),
   note,
   orders: z
@@ -86,7 +86,6 @@ export const siteMappingFileSchema = z.strictObject({
   extractions: z.array(extraction).max(100).optional(),
 });
 
-export type SiteMappingFile = z.infer<typeof siteMappingFileSchema>;
 export interface SiteCoding {
   system: string;
   code: string;
@@ -149,7 +148,7 @@ export async function loadSiteMapping(path: string, checks: SiteMappingChecks): 
   return compileSiteMapping(json, checks);
 }
 
-export async function compileSiteMapping(json: unknown, checks: SiteMappingChecks): Promise<SiteMapping> {
+async function compileSiteMapping(json: unknown, checks: SiteMappingChecks): Promise<SiteMapping> {
   const parsed = siteMappingFileSchema.safeParse(json);
   if (!parsed.success) throw new SiteMappingError(first(parsed.error));
   const file = parsed.data;

@@ -19,7 +19,7 @@ export interface RawOverride {
 }
 
 /** At most this many reasons are read per feedback item; real clients send one. */
-export const MAX_REASONS = 10;
+const MAX_REASONS = 10;
 const MAX_CODE = 256;
 const MAX_SYSTEM = 512;
 const MAX_TEXT = 256;

@@ -6,7 +6,7 @@
 export const DEFAULT_ALGORITHMS = ['ES384', 'RS384'] as const;
 
 /** Asymmetric algorithms that configuration may add (JWT_ALGORITHMS or an issuer's `algorithms`). */
-export const CONFIGURABLE_ALGORITHMS = [
+const CONFIGURABLE_ALGORITHMS = [
   'ES256',
   'ES384',
   'ES512',

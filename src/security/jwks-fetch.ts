@@ -60,7 +60,7 @@ export async function fetchJwks(url: string, options: JwksFetchOptions): Promise
   return { keys: keys.filter(isPublicSigningKey) as JSONWebKeySet['keys'] };
 }
 
-export function isPublicSigningKey(key: unknown): boolean {
+function isPublicSigningKey(key: unknown): boolean {
   if (typeof key !== 'object' || key === null) return false;
   const k = key as Record<string, unknown>;
   return (

@@ -15,6 +15,6 @@ export function isProtectedRequest(request: FastifyRequest): boolean {
   return route !== undefined && isProtectedRoute(route);
 }
 
-export function isProtectedRoute(route: string): boolean {
+function isProtectedRoute(route: string): boolean {
   return route === PROTECTED_PREFIX || route.startsWith(PROTECTED_PREFIX + '/');
 }

@@ -11,7 +11,7 @@ import type { TrustedIssuer } from './trusted-issuers.js';
  * service runs (a private network), and because fetching it would add nothing: the key pair is public anyway.
  */
 export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
-export const SANDBOX_JKU = 'https://sandbox.cds-hooks.org/.well-known/jwks.json';
+const SANDBOX_JKU = 'https://sandbox.cds-hooks.org/.well-known/jwks.json';
 
 const sandboxJwks = {
   keys: [
@@ -28,7 +28,7 @@ const sandboxJwks = {
 };
 
 /** The sandbox's default FHIR servers (SMART launcher DSTU2 and R4). */
-export const SANDBOX_DEFAULT_FHIR_SERVERS = [
+const SANDBOX_DEFAULT_FHIR_SERVERS = [
   'https://launch.smarthealthit.org/v/r2/fhir',
   'https://launch.smarthealthit.org/v/r4/fhir',
 ];

@@ -155,7 +155,7 @@ function readPayload(token: string): JWTPayload {
  * default port and a trailing slash are no difference; the path is compared exactly (no percent-decoding, no
  * case folding), and an `aud` with a query or fragment names no endpoint and never matches.
  */
-export function audienceMatches(aud: unknown, expected: string): boolean {
+function audienceMatches(aud: unknown, expected: string): boolean {
   const want = audienceKey(expected);
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   return want !== undefined && values.some((v) => typeof v === 'string' && audienceKey(v) === want);
@@ -165,7 +165,7 @@ export function audienceMatches(aud: unknown, expected: string): boolean {
  * `aud` as a string or an array; one entry must equal one of the issuer's configured audiences (an Epic-style
  * `aud` set by hand by the health system), after the same URL normalisation as `audienceMatches`.
  */
-export function configuredAudienceMatches(aud: unknown, configured: ReadonlySet<string>): boolean {
+function configuredAudienceMatches(aud: unknown, configured: ReadonlySet<string>): boolean {
   if (configured.size === 0) return false;
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   return values.some((v) => {

@@ -16,7 +16,7 @@ export interface RuleContext {
 const RANK: Record<Indicator, number> = { info: 0, warning: 1, critical: 2 };
 
 export const maxIndicator = (a: Indicator, b: Indicator): Indicator => (RANK[a] >= RANK[b] ? a : b);
-export const minIndicator = (a: Indicator, b: Indicator): Indicator => (RANK[a] <= RANK[b] ? a : b);
+const minIndicator = (a: Indicator, b: Indicator): Indicator => (RANK[a] <= RANK[b] ? a : b);
 export const indicatorRank = (i: Indicator) => RANK[i];
 
 /** Decision 5: a finding resting on a text-only match is never above warning. */

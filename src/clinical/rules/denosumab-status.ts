@@ -360,7 +360,7 @@ export function denosumabStatus(
   return undefined;
 }
 
-export function isHigh(result: LabResult): boolean {
+function isHigh(result: LabResult): boolean {
   if (result.interpretation.some((i) => i === 'H' || i === 'HH' || i === 'HU')) return true;
   return result.referenceHigh !== undefined && isAbove(result, result.referenceHigh) === true;
 }

@@ -14,7 +14,7 @@ import type { DraftOrder } from './draft-orders.js';
  */
 const REPLACED = new Set(['DMAB-OVERDUE', 'DMAB-LAPSE', 'DMAB-LONG-GAP', 'DMAB-PLANNED-STOP']);
 
-export function plannedFollowOnDraft(drafts: readonly DraftOrder[]): DraftOrder | undefined {
+function plannedFollowOnDraft(drafts: readonly DraftOrder[]): DraftOrder | undefined {
   return drafts.find((d) => {
     const a = d.agent;
     if (!a || d.stopping) return false;

@@ -70,7 +70,7 @@ const FRAGILITY_TEXT =
   /\bosteoporo|fragility|low[- ]?(?:trauma|energy)|insufficiency fracture|without (?:major )?trauma/i;
 const M80_CODE = /^M80\.?\d/i;
 
-export function isFragilityFracture(e: FractureEpisode): boolean {
+function isFragilityFracture(e: FractureEpisode): boolean {
   return e.evidence.some((x) => FRAGILITY_TEXT.test(x.description)) || e.codes.some((c) => M80_CODE.test(c));
 }
 

@@ -43,7 +43,7 @@ export interface GlucocorticoidMatch {
 }
 
 /** Decision 6: prednisone 5 = prednisolone 5 = methylprednisolone 4 = hydrocortisone 20 = dexamethasone 0.75 = cortisone 25 mg. */
-export const PREDNISONE_FACTOR: Readonly<Record<string, number>> = {
+const PREDNISONE_FACTOR: Readonly<Record<string, number>> = {
   prednisone: 1,
   prednisolone: 1,
   methylprednisolone: 5 / 4,

@@ -12,9 +12,9 @@ import { ICD10CM_SHAPE, SYSTEMS, canonicalSystem, ndcProductCandidates, normalis
  */
 
 const EXT = 'https://dmab-cds.example.org/fhir/StructureDefinition/';
-export const VERIFICATION_LABEL_URL = `${EXT}verification-label`;
-export const SOURCE_NOTE_URL = `${EXT}source-note`;
-export const CONCEPT_PROPERTY_URL = `${EXT}concept-property`;
+const VERIFICATION_LABEL_URL = `${EXT}verification-label`;
+const SOURCE_NOTE_URL = `${EXT}source-note`;
+const CONCEPT_PROPERTY_URL = `${EXT}concept-property`;
 
 /**
  * Labels of knowledge.md §0.1 that may be shipped, for value-set codes and card-content codings alike; UNVERIFIED

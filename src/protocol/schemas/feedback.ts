@@ -10,11 +10,11 @@ const rfc3339 = z
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a valid date-time');
 
 /** Longest card or suggestion id read (Epic's ids run to about 190 characters; issue 15). */
-export const MAX_FEEDBACK_ID = 1024;
+const MAX_FEEDBACK_ID = 1024;
 /** Most accepted suggestions per item: a card has a handful (issue 11: every list bounded). */
-export const MAX_ACCEPTED_SUGGESTIONS = 20;
+const MAX_ACCEPTED_SUGGESTIONS = 20;
 /** Most feedback items per call: clients send one per card acted on. */
-export const MAX_FEEDBACK_ITEMS = 100;
+const MAX_FEEDBACK_ITEMS = 100;
 
 /**
  * The spec's OverrideReason object must carry a reason or a comment (cds-fb-3); any other shape real clients send
@@ -30,7 +30,7 @@ const overrideReason = z.unknown().superRefine((v, ctx) => {
     ctx.addIssue({ code: 'custom', message: `userComment must be at most ${MAX_USER_COMMENT} characters` });
 });
 
-export const feedbackItemSchema = z
+const feedbackItemSchema = z
   .looseObject({
     card: z.string({ error: 'is required' }).min(1).max(MAX_FEEDBACK_ID),
     outcome: z.enum(['accepted', 'overridden'], { error: 'must be "accepted" or "overridden"' }),

@@ -19,5 +19,3 @@ export const problemSchema = z.strictObject({
     }),
   ),
 });
-
-export type Problem = z.output<typeof problemSchema>;

@@ -14,7 +14,7 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
  * Longest id accepted where an id is only compared, never put in a URL (`selections`, draft order ids). FHIR says
  * 64 characters, but Epic's draft order ids run to about 190; 1,024 is generous and still bounded.
  */
-export const MAX_ORDER_ID_LENGTH = 1024;
+const MAX_ORDER_ID_LENGTH = 1024;
 const ORDER_ID = /^[A-Za-z0-9\-.]+$/;
 
 /** A bare FHIR id; a `Type/` prefix is tolerated and stripped (older clients send `Patient/123`). */

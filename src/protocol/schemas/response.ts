@@ -50,7 +50,7 @@ const link = z
     message: 'appContext only on smart links',
   });
 
-export const cardSchema = z
+const cardSchema = z
   .strictObject({
     uuid: text.optional(),
     summary: text.max(139, 'summary must be under 140 characters'),
@@ -119,4 +119,3 @@ export type OverrideReason = NonNullable<Card['overrideReasons']>[number];
 export type Suggestion = z.output<typeof suggestion>;
 export type Action = z.output<typeof action>;
 export type Link = z.output<typeof link>;
-export type DiscoveryResponse = z.output<typeof discoveryResponseSchema>;
