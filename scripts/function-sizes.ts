@@ -37,9 +37,16 @@ function nameOf(node: ts.FunctionLikeDeclaration, source: ts.SourceFile): string
   if (ts.isCallExpression(parent)) {
     const firstArg = parent.arguments[0];
     const label = firstArg && ts.isStringLiteralLike(firstArg) ? `('${firstArg.text}')` : '()';
-    return `${parent.expression.getText(source)}${label} callback`;
+    return `${calleeName(parent.expression, source)}${label} callback`;
   }
   return '(anonymous)';
+}
+
+/** `app.post`, `z…refine`: the callee's own name, with its receiver only when that is a plain name. */
+function calleeName(callee: ts.Expression, source: ts.SourceFile): string {
+  if (!ts.isPropertyAccessExpression(callee)) return callee.getText(source).slice(0, 40);
+  const receiver = ts.isIdentifier(callee.expression) ? callee.expression.text : '…';
+  return `${receiver}.${callee.name.text}`;
 }
 
 export function functionSizes(file: string, text: string): FunctionSize[] {
