@@ -34,7 +34,7 @@ export const redactPaths = [
 ];
 
 /** Requests are logged by our own one-line plugin; pino's request and reply serializers keep id/method/status only. */
-export const logSerializers = {
+const logSerializers = {
   req: (req: { id: string; method: string }) => ({ id: req.id, method: req.method }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };

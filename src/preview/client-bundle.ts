@@ -11,13 +11,13 @@ import type { BuildOptions } from 'esbuild';
  */
 
 /** The entry point, relative to the project root. */
-export const PREVIEW_CLIENT_ENTRY = 'src/preview/browser/page.ts';
+const PREVIEW_CLIENT_ENTRY = 'src/preview/browser/page.ts';
 
 /** Where `npm run build` writes the bundle, relative to the project root. */
 export const PREVIEW_BUNDLE_OUTPUT = 'dist/preview/preview.js';
 
 /** One script for the browsers a developer uses; readable (not minified), so the page can be debugged. */
-export const PREVIEW_BUNDLE_OPTIONS = {
+const PREVIEW_BUNDLE_OPTIONS = {
   bundle: true,
   format: 'iife',
   platform: 'browser',

@@ -149,7 +149,7 @@ async function readUnresolvedMedications(
 }
 
 /** The request against the hook's zod schema: a 400 naming the offending fields otherwise. */
-export function validateHookRequest(service: ServiceDefinition, body: unknown): HookRequest {
+function validateHookRequest(service: ServiceDefinition, body: unknown): HookRequest {
   const parsed = hookRequestSchemas[service.hook].safeParse(body);
   if (!parsed.success) {
     const { message, expression } = describeZodError(parsed.error);

@@ -35,7 +35,7 @@ export const UNKNOWN_CAPABILITIES: ServerCapabilities = Object.freeze({
   commonSearchParams: new Set<string>(),
 }) as ServerCapabilities;
 
-export function releaseOf(fhirVersion: unknown): FhirRelease {
+function releaseOf(fhirVersion: unknown): FhirRelease {
   if (typeof fhirVersion !== 'string') return 'unknown';
   if (fhirVersion.startsWith('1.0') || fhirVersion.startsWith('0.')) return 'DSTU2';
   if (fhirVersion.startsWith('3.')) return 'STU3';

@@ -30,7 +30,7 @@ export interface MedicationReadLimits {
   maxReads: number;
 }
 
-export const DEFAULT_MEDICATION_READ_LIMITS: MedicationReadLimits = {
+const DEFAULT_MEDICATION_READ_LIMITS: MedicationReadLimits = {
   maxIds: 500,
   maxQueryLength: 2000,
   maxReads: 20,

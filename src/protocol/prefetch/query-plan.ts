@@ -158,7 +158,7 @@ function adaptParams(
 const baseName = (name: string) => name.split(/[:.]/)[0] ?? name;
 
 /** Token search `system|code,|code,code` applied locally to `code` (and Observation `component.code`). */
-export function codeFilter(value: string): (resource: FhirResource) => boolean {
+function codeFilter(value: string): (resource: FhirResource) => boolean {
   const tokens = value.split(',').map((t) => {
     const bar = t.lastIndexOf('|');
     return bar < 0 ? { code: t } : { system: t.slice(0, bar), code: t.slice(bar + 1) };

@@ -100,7 +100,7 @@ function isWrapped(value: unknown): value is { resource: unknown } {
 }
 
 /** A Bundle's resources (OperationOutcome entries apart), its `urn:uuid:` references resolved within it. */
-export function bundleResources(bundle: FhirResource): FhirResource[] {
+function bundleResources(bundle: FhirResource): FhirResource[] {
   const out: { fullUrl?: unknown; resource: FhirResource }[] = [];
   if (!Array.isArray(bundle.entry)) return [];
   for (const entry of bundle.entry as unknown[]) {
