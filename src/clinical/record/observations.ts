@@ -140,13 +140,15 @@ export function normaliseProcedure(
     resource.performedDateTime ?? asObject(resource.performedPeriod)?.start,
   );
   const reference = referenceOf(resource);
-  return {
-    ...(reference ? { reference } : {}),
+  // Assignments in a fixed order, not conditional spreads: one shape for thousands of Procedures (as for Conditions).
+  const record: ProcedureRecord = {
     display: conceptLabel(resource.code) || 'procedure',
-    ...(day !== undefined && day <= window.latest ? { day } : {}),
     // Codes first; the joined text is built only for the text fallback.
     augmentation:
       !!terminology.match('vertebral-augmentation', readCodings(resource.code)) ||
       T.AUGMENTATION_TEXT.test(readConcept(resource.code).text),
   };
+  if (reference) record.reference = reference;
+  if (day !== undefined && day <= window.latest) record.day = day;
+  return record;
 }
