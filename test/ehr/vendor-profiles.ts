@@ -152,7 +152,8 @@ export const HAPI: VendorProfile = {
       Condition: ['patient', 'subject', 'code', '_id', '_sort'],
       Procedure: ['patient', 'subject', 'code', '_id', '_sort'],
       ChargeItem: ['patient', 'subject', 'code', '_id', '_sort'],
-      Observation: ['patient', 'subject', 'code', 'date', '_id', '_sort'],
+      // HAPI supports every R4 Observation search parameter, `combo-code` included.
+      Observation: ['patient', 'subject', 'code', 'combo-code', 'date', '_id', '_sort'],
     }),
     paging: 'hapi',
   },

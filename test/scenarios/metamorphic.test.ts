@@ -5,6 +5,7 @@ import type { FhirResource, HookName } from '../../src/protocol/types.js';
 import { projectPath } from '../../src/paths.js';
 import { buildTestApp } from '../support/build-app.js';
 import { startFhirStandIn, type FhirStandIn } from '../support/fhir-stand-in.js';
+import { HAPI } from '../ehr/vendor-profiles.js';
 import { expectValidCdsResponse } from '../support/response-check.js';
 import { PATIENT_ID } from '../clinical/support/fhir.js';
 import { SERVICE } from './support.js';
@@ -147,7 +148,12 @@ interface Tally {
 const tally = new Map<string, Tally>();
 
 beforeAll(async () => {
-  fhir = await startFhirStandIn({ pageSize: 200 });
+  // A HAPI-like server: its CapabilityStatement declares Observation `combo-code`, which finds a lab sent as a
+  // panel component (the fallback searches by `code` where a server does not declare it).
+  fhir = await startFhirStandIn({
+    pageSize: 200,
+    vendor: { capabilityStatement: HAPI.behaviour.capabilityStatement! },
+  });
   // A generous deadline and no load shedding: the suite checks what is read, not how fast (2 shared cores).
   app = await buildTestApp({ env: { FHIR_FETCH_DEADLINE_MS: '30000', LOAD_SHEDDING_ENABLED: 'false' } });
   // Does the fallback path read Medications the data only references (item 1, FHIR access layer)?

@@ -139,19 +139,28 @@ export async function startFhirStandIn(options: StandInOptions = {}): Promise<Fh
     const patient = q.patient ?? q.subject;
     const ids = q._id?.split(',');
     // Token search as FHIR servers do it: `system|code` matches that system only, a bare code any system.
-    const codes = q.code?.split(',').map((c) => {
+    // `combo-code` (Observation) matches the code or a component's code, as HAPI does.
+    const combo = q['combo-code'] !== undefined;
+    const codes = (q.code ?? q['combo-code'])?.split(',').map((c) => {
       const bar = c.lastIndexOf('|');
       return bar < 0 ? { code: c } : { system: c.slice(0, bar) || undefined, code: c.slice(bar + 1) };
     });
+    const codingsOf = (concept: unknown) => {
+      const list = (concept as { coding?: unknown } | undefined)?.coding;
+      return (Array.isArray(list) ? list : []) as { system?: string; code?: string }[];
+    };
     const matching = resources.filter((r) => {
       if (r.resourceType !== type) return false;
       if (patient && patientOf(r) !== patient.replace(/^Patient\//, '')) return false;
       if (ids && !ids.includes(r.id ?? '')) return false;
       if (codes) {
-        const list = (r.code as { coding?: unknown } | undefined)?.coding;
-        const coding = (Array.isArray(list) ? list : []) as { system?: string; code?: string }[];
-        const hit = coding.some((c) =>
-          codes.some((t) => t.code === c.code && (t.system === undefined || t.system === c.system)),
+        const concepts = [r.code];
+        if (combo && Array.isArray(r.component))
+          for (const c of r.component) concepts.push((c as { code?: unknown } | null)?.code);
+        const hit = concepts.some((concept) =>
+          codingsOf(concept).some((c) =>
+            codes.some((t) => t.code === c.code && (t.system === undefined || t.system === c.system)),
+          ),
         );
         if (!hit) return false;
       }

@@ -77,7 +77,7 @@ export function planQuery(relative: string, caps: ServerCapabilities, options: P
   const attempts: QueryAttempt[] = [];
   for (const candidate of candidates) {
     const declared = caps.types?.get(candidate)?.searchParams;
-    const adapted = adaptParams(params, declared, caps.commonSearchParams);
+    const adapted = adaptParams(params, declared, caps.commonSearchParams, candidate);
     const unchanged = candidate === type && adapted.params === given;
     // Unchanged: the template's own text is sent, byte for byte (then the page size).
     const withCount = (a: QueryAttempt): QueryAttempt =>
@@ -100,7 +100,7 @@ export function planQuery(relative: string, caps: ServerCapabilities, options: P
         attempts.push(withCount(attempt(candidate, [...withoutResultParams, ...own], adapted.droppedCode)));
       attempts.push(attempt(candidate, withoutResultParams, adapted.droppedCode));
     } else if (count) attempts.push(attempt(candidate, withoutResultParams, adapted.droppedCode));
-    const minimal = withoutResultParams.filter(([name]) => baseName(name) !== 'code');
+    const minimal = withoutResultParams.filter(([name]) => !CODE_PARAMS.has(baseName(name)));
     if (minimal.length < withoutResultParams.length) {
       const code = adapted.droppedCode ?? params.find(([name]) => baseName(name) === 'code')?.[1];
       attempts.push(attempt(candidate, minimal, code));
@@ -128,12 +128,22 @@ function attempt(resourceType: string, params: [string, string][], droppedCode?:
   };
 }
 
+const CODE_PARAMS = new Set(['code', 'combo-code']);
+
 function adaptParams(
-  params: [string, string][],
+  given: [string, string][],
   declared: ReadonlySet<string> | undefined,
   common: ReadonlySet<string>,
+  type: string,
 ): { params: [string, string][]; droppedCode?: string } {
-  if (!declared) return { params };
+  if (!declared) return { params: given };
+  // Observation `combo-code` matches the code or a component's code: a calcium or creatinine sent inside a panel is
+  // found too. Used only where the statement declares it: a lenient server ignoring an unknown parameter would
+  // answer every Observation of the patient (and run into the page cap).
+  const params: [string, string][] =
+    type === 'Observation' && declared.has('combo-code')
+      ? given.map(([name, value]) => (name === 'code' ? ['combo-code', value] : [name, value]))
+      : given;
   if (params.every(([name]) => declared.has(baseName(name)) || common.has(baseName(name)))) return { params };
   const supports = (name: string) => declared.has(name) || common.has(name);
   const out: [string, string][] = [];

@@ -386,7 +386,6 @@ export const FAMILIES: Family[] = [
       delete o.referenceRange;
       return true;
     },
-    'the fallback query searches Observation by `code`, which does not see component codes (a panel needs `combo-code` or no code filter)',
   ),
   labFamily('egfr-76633-7', 'eGFR coded 76633-7 (MDRD, in blood)', (o) => {
     let changed = false;
