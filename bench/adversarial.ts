@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/index.js';
 import { serverOptions } from '../src/server-options.js';
 import { ADVERSARIAL_INPUTS } from './adversarial-inputs.js';
 import { formatAdversarial, type AdversarialResult } from './adversarial-report.js';
+import { untilReady } from './processes.js';
 
 /**
  * The adversarial section (issue 11): each hostile input of adversarial-inputs.ts, grown to the body limit, sent to
@@ -62,7 +63,8 @@ export async function runAdversarial(options: AdversarialOptions = {}): Promise<
         maxEventLoopDelayMs: 0,
       };
       for (let run = 0; run < runs; run++) {
-        await untilReady(baseUrl);
+        // After a stall load shedding may answer 503 for a moment: each run starts once the service is ready again.
+        await untilReady(baseUrl, 30_000);
         const delay = monitorEventLoopDelay({ resolution: 10 });
         poller.reset();
         delay.enable();
@@ -117,17 +119,6 @@ async function startService(): Promise<{ server: FastifyInstance; baseUrl: strin
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { server, baseUrl: `http://127.0.0.1:${port}`, bodyLimitBytes: config.bodyLimitBytes };
-}
-
-/** Load shedding may answer 503 for a moment after a stall: each run starts once the service is ready again. */
-async function untilReady(baseUrl: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const res = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
-    await res?.arrayBuffer();
-    if (res?.status === 200) return;
-    await sleep(100);
-  }
 }
 
 interface HealthzPoller {

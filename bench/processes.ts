@@ -114,3 +114,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Wait until the service reports ready (load shedding reads the event-loop delay once a second, so a burst or a
+ * stall can leave it "under pressure" for a moment): otherwise a run would start by measuring fast 503s. Gives up
+ * quietly after `timeoutMs` (the run then measures what it gets).
+ */
+export async function untilReady(baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const res = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+    await res?.arrayBuffer();
+    if (res?.status === 200) return;
+    await sleep(100);
+  }
+}

@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { adversarialMain, runAdversarial } from './adversarial.js';
 import { loadProductionService, measureInProcess } from './in-process.js';
 import { benchFallback } from './fallback.js';
 import { runLoad, warmUp, type LoadResult } from './load.js';
 import { generatePatient, PATIENT_SIZES, type PatientSize, type SyntheticPatient } from './patients.js';
-import { freePort, spawnServer, type RunningProcess } from './processes.js';
+import { freePort, spawnServer, untilReady, type RunningProcess } from './processes.js';
 import { formatReport } from './report.js';
 import { hookRequest, PER_REQUEST_ID, SERVICE_PATH, type BenchHook } from './requests.js';
 import type { BenchRun, ScenarioResult, StallResult } from './results-types.js';
@@ -191,7 +190,7 @@ async function bench(work: string, processes: RunningProcess[]): Promise<BenchRu
       await warm(serviceUrl, body, plan.warmupSeconds);
       await warm(baselineUrl, body, plan.warmupSeconds);
       for (const connections of CONCURRENCY) {
-        await untilReady(service.baseUrl);
+        await untilReady(service.baseUrl, 10_000);
         if (size === 'huge') await scrapeMetrics(service.baseUrl);
         const rssBeforeBytes = service.rssBytes();
         const measured = await runLoad({
@@ -299,20 +298,6 @@ async function warm(url: string, body: string, seconds: number): Promise<LoadRes
   await warmUp(url, body, 3);
   // Two connections are enough for the JIT; ten huge requests at once would trip load shedding.
   return runLoad({ url, body, connections: 2, durationSeconds: seconds });
-}
-
-/**
- * Wait until the service reports ready (load shedding reads the event-loop delay once a second, so a burst can
- * leave it "under pressure" for a moment): otherwise a run would start by measuring fast 503s.
- */
-async function untilReady(baseUrl: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const res = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
-    await res?.arrayBuffer();
-    if (res?.status === 200) return;
-    await sleep(100);
-  }
 }
 
 function summary(label: string, service: LoadResult, baseline: LoadResult): string {
