@@ -2,13 +2,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import Fastify, { type FastifyInstance } from 'fastify';
-import app from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
-import { serverOptions } from '../src/server-options.js';
 import { ADVERSARIAL_INPUTS } from './adversarial-inputs.js';
 import { formatAdversarial, type AdversarialResult } from './adversarial-report.js';
 import { untilReady } from './processes.js';
+import { listenInProcess } from './listen-in-process.js';
 
 /**
  * The adversarial section (issue 11): each hostile input of adversarial-inputs.ts, grown to the body limit, sent to
@@ -34,7 +31,12 @@ const WARM_UP_BYTES = 16 * 1024;
 
 export async function runAdversarial(options: AdversarialOptions = {}): Promise<AdversarialResult[]> {
   const log = options.log ?? (() => undefined);
-  const { server, baseUrl, bodyLimitBytes } = await startService();
+  const { server, baseUrl, config } = await listenInProcess({
+    // A hostile body is what an authenticated caller (or none) can send: authentication is measured apart.
+    PATIENT_HASH_SECRET: 'adversarial-bench-'.repeat(4),
+    FEEDBACK_SQLITE_PATH: ':memory:',
+  });
+  const bodyLimitBytes = config.bodyLimitBytes;
   const budget = options.budgetBytes ?? bodyLimitBytes - 64 * 1024;
   const runs = options.runs ?? 3;
   const poller = startHealthzPoller(baseUrl);
@@ -99,26 +101,6 @@ export async function runAdversarial(options: AdversarialOptions = {}): Promise<
     await server.close();
   }
   return results;
-}
-
-/** The service as production runs it, in this process (so its event loop is the one measured). */
-async function startService(): Promise<{ server: FastifyInstance; baseUrl: string; bodyLimitBytes: number }> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    // Authentication is measured apart; a hostile body is what an authenticated caller (or none) can send.
-    CDS_AUTH: 'off',
-    PATIENT_HASH_SECRET: 'adversarial-bench-'.repeat(4),
-    FEEDBACK_SQLITE_PATH: ':memory:',
-    RATE_LIMIT_PER_MINUTE: '0',
-  });
-  const server = Fastify(serverOptions(config));
-  await server.register(app, { config });
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { server, baseUrl: `http://127.0.0.1:${port}`, bodyLimitBytes: config.bodyLimitBytes };
 }
 
 interface HealthzPoller {

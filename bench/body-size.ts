@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
-import app from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
-import { serverOptions } from '../src/server-options.js';
+import { listenInProcess } from './listen-in-process.js';
 import { generatePatient } from './patients.js';
 import { hookRequest } from './requests.js';
 
@@ -32,23 +29,14 @@ function body(scale: number): string {
 }
 
 async function main() {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    CDS_AUTH: 'off',
+  const { server, baseUrl } = await listenInProcess({
     PATIENT_HASH_SECRET: 'x'.repeat(64),
     FEEDBACK_STORE: 'memory',
     BODY_LIMIT_BYTES: String(BODY_LIMIT),
-    RATE_LIMIT_PER_MINUTE: '0',
     // Memory is what is measured here; load shedding (on in production) would answer 503 on a busy machine.
     LOAD_SHEDDING_ENABLED: 'false',
   });
-  const server = Fastify(serverOptions(config));
-  await server.register(app, { config });
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/cds-services/osteoporosis-patient-view`;
+  const url = `${baseUrl}/cds-services/osteoporosis-patient-view`;
 
   console.log(
     '| resources | body MB | concurrency | statuses | wall ms | peak RSS growth MB | peak heap growth MB |',
